@@ -1,0 +1,111 @@
+"""Response times: censoring at the extract date, and Kaplan-Meier against hand-worked answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.log.contract import COLUMNS
+from analysis.measures.response_times import TIME_COLUMNS, complaint_times, time_exclusions
+
+AS_OF = pd.Timestamp("2022-01-31 00:00")
+T0 = pd.Timestamp("2022-01-01 09:00")
+
+
+def make_log(rows: list[dict]) -> pd.DataFrame:
+    """A validated-shape log from a few fields per row; the rest get harmless defaults."""
+    defaults = {
+        "received_at": T0,
+        "organisation": "ASCL",
+        "nation": "England",
+        "phase": "secondary",
+        "role": "teacher",
+        "platform": "TikTok",
+        "categories": "defamatory allegation",
+        "reported_at": T0,
+        "reported_by": "school",
+        "first_response_at": pd.NaT,
+        "outcome": "no response",
+        "removed_at": pd.NaT,
+        "escalation": "none",
+        "content_ref": None,
+        "description": None,
+        "staff_name": None,
+        "school_name": None,
+    }
+    records = [{"complaint_id": f"C{i}", **defaults, **row} for i, row in enumerate(rows)]
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    for col in ("received_at", "reported_at", "first_response_at", "removed_at"):
+        frame[col] = pd.to_datetime(frame[col])
+    return frame
+
+
+def hours(h: float) -> pd.Timestamp:
+    return T0 + pd.Timedelta(hours=h)
+
+
+def test_never_answered_is_censored_at_the_extract_date_not_missing_or_zero():
+    times = complaint_times(make_log([{}]), AS_OF)
+    row = times.iloc[0]
+    assert not row["responded"] and not row["removed"]
+    assert row["hours_to_response"] == pytest.approx((AS_OF - T0) / pd.Timedelta(hours=1))
+    assert row["hours_to_removal"] == row["hours_to_response"]
+    assert list(times.columns) == list(TIME_COLUMNS)
+
+
+def test_removal_counts_as_the_first_answer_when_earlier_or_alone():
+    log = make_log(
+        [
+            {"first_response_at": hours(10), "outcome": "no breach found"},
+            {"outcome": "removed", "removed_at": hours(30)},  # removed without writing back
+            {"first_response_at": hours(50), "outcome": "removed", "removed_at": hours(20)},
+            {"first_response_at": hours(5), "outcome": "restricted", "removed_at": hours(40)},
+        ]
+    )
+    times = complaint_times(log, AS_OF)
+    assert times["hours_to_response"].tolist() == [10, 30, 20, 5]
+    assert times["responded"].all()
+    assert times["removed"].tolist() == [False, True, True, True]
+    assert times["hours_to_removal"].tolist()[1:] == [30, 20, 40]
+
+
+def test_unreported_and_reported_at_extract_instant_are_left_out_and_counted():
+    log = make_log([{"reported_at": pd.NaT}, {"reported_at": AS_OF}, {}])
+    times = complaint_times(log, AS_OF)
+    assert times["complaint_id"].tolist() == ["C2"]
+    assert time_exclusions(log, AS_OF) == {"not_reported": 1, "reported_at_or_after_as_of": 1}
+    assert (times["hours_to_response"] > 0).all()
+
+
+def test_events_after_the_extract_date_are_censored_at_it():
+    log = make_log([{"first_response_at": AS_OF + pd.Timedelta(days=2)}])
+    row = complaint_times(log, AS_OF).iloc[0]
+    assert not row["responded"]
+    assert row["hours_to_response"] == pytest.approx((AS_OF - T0) / pd.Timedelta(hours=1))
+
+
+def test_response_before_report_is_an_error_naming_the_complaint():
+    log = make_log([{"first_response_at": hours(-3)}])
+    with pytest.raises(ValueError, match="C0"):
+        complaint_times(log, AS_OF)
+
+
+def test_no_nan_durations_on_a_mixed_log():
+    rng = np.random.default_rng(1)
+    rows = []
+    for _ in range(200):
+        h = float(rng.uniform(0, 500))
+        kind = rng.integers(4)
+        if kind == 0:
+            rows.append({})
+        elif kind == 1:
+            rows.append({"first_response_at": hours(h)})
+        elif kind == 2:
+            rows.append({"outcome": "removed", "removed_at": hours(h)})
+        else:
+            rows.append({"reported_at": pd.NaT})
+    times = complaint_times(make_log(rows), AS_OF)
+    assert times[["hours_to_response", "hours_to_removal"]].notna().all().all()
+    censored = times.loc[~times["responded"], "hours_to_response"]
+    assert (censored > 0).all()
