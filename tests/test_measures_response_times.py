@@ -7,7 +7,12 @@ import pandas as pd
 import pytest
 
 from analysis.log.contract import COLUMNS
-from analysis.measures.response_times import TIME_COLUMNS, complaint_times, time_exclusions
+from analysis.measures.response_times import (
+    TIME_COLUMNS,
+    complaint_times,
+    kaplan_meier,
+    time_exclusions,
+)
 
 AS_OF = pd.Timestamp("2022-01-31 00:00")
 T0 = pd.Timestamp("2022-01-01 09:00")
@@ -109,3 +114,61 @@ def test_no_nan_durations_on_a_mixed_log():
     assert times[["hours_to_response", "hours_to_removal"]].notna().all().all()
     censored = times.loc[~times["responded"], "hours_to_response"]
     assert (censored > 0).all()
+
+
+def textbook_log() -> pd.DataFrame:
+    """TOOLCHAIN.md's example: times 2, 3, 3+, 5, 8+, 10, 12+ hours (+ = not answered by as_of).
+
+    Censored cases are reports made that many hours before the extract date and never answered;
+    answered ones were reported long before it.
+    """
+    rows = []
+    for t in (2, 5, 3, 10):
+        rows.append({"first_response_at": hours(t)})
+    for t in (3, 8, 12):
+        reported = AS_OF - pd.Timedelta(hours=t)
+        rows.append({"reported_at": reported, "received_at": reported})
+    return make_log(rows)
+
+
+def test_kaplan_meier_matches_the_curve_worked_by_hand():
+    km = kaplan_meier(complaint_times(textbook_log(), AS_OF), "response", pooled=False)
+    curve = km.survival.set_index("timeline")
+    # S(t) = prod (1 - d_i / n_i): 6/7; then 6/7*5/6; 4 at risk at 5 -> *3/4; 2 at risk at 10 -> *1/2
+    expected = {2: 6 / 7, 3: 5 / 7, 5: 5 / 7 * 3 / 4, 10: 5 / 7 * 3 / 4 * 1 / 2}
+    for t, s in expected.items():
+        assert curve.loc[t, "estimate"] == pytest.approx(s)
+    assert [round(curve.loc[t, "estimate"], 3) for t in expected] == [0.857, 0.714, 0.536, 0.268]
+    assert curve.loc[3, ["at_risk", "events", "censored"]].tolist() == [6, 1, 1]
+    # Greenwood on the log(-log) scale at t=2: var(log S) = 1/(7*6); bounds S**exp(-+1.96*se)
+    s2 = 6 / 7
+    se = np.sqrt(1 / 42) / abs(np.log(s2))
+    assert curve.loc[2, "lower"] == pytest.approx(s2 ** np.exp(1.959964 * se), rel=1e-4)
+    assert curve.loc[2, "upper"] == pytest.approx(s2 ** np.exp(-1.959964 * se), rel=1e-4)
+
+    median = km.medians.iloc[0]
+    assert median["median_hours"] == 10
+    assert median["lower"] == 2 and median["upper"] == np.inf  # band never crosses 0.5: not reached
+    assert (median["complaints"], median["events"]) == (7, 4)
+
+
+def test_share_answered_within_is_one_minus_km_with_its_band():
+    km = kaplan_meier(complaint_times(textbook_log(), AS_OF), within=(4.0, 11.0, 24.0))
+    within = km.within[km.within["platform"] == "TikTok"].set_index("hours")
+    assert within.loc[4.0, "share"] == pytest.approx(2 / 7)
+    assert within.loc[11.0, "share"] == pytest.approx(1 - 5 / 7 * 3 / 4 * 1 / 2)
+    curve = km.survival.set_index("timeline")
+    assert within.loc[4.0, "lower"] == pytest.approx(1 - curve.loc[3, "upper"])
+    # Nobody was followed for 24 hours: unknown, not a guess.
+    assert not within.loc[24.0, "estimable"] and np.isnan(within.loc[24.0, "share"])
+
+
+def test_logrank_separates_a_fast_platform_from_a_silent_one():
+    fast = [{"platform": "Facebook", "first_response_at": hours(1 + i % 5)} for i in range(30)]
+    silent = [{"platform": "TikTok"} for _ in range(30)]
+    km = kaplan_meier(complaint_times(make_log(fast + silent), AS_OF))
+    assert km.logrank["p_value"] < 1e-6
+    assert km.logrank["groups"] == ["TikTok", "Facebook"]
+    medians = km.medians.set_index("platform")["median_hours"]
+    assert medians["Facebook"] == 3 and medians["TikTok"] == np.inf
+    assert "All platforms" in medians.index
