@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pandas as pd
 import pandera.pandas as pa
 
 NATIONS: tuple[str, ...] = ("England", "Wales", "Scotland", "Northern Ireland")
@@ -290,7 +291,7 @@ def _optional(dtype: object, field: Field) -> pa.Column:
     return pa.Column(dtype, checks=checks, nullable=not field.required, coerce=False)
 
 
-def _categories_check(series) -> bool:  # noqa: ANN001 - pandera passes a Series
+def _categories_check(series: pd.Series) -> pd.Series:
     allowed = set(CATEGORIES)
     return series.map(lambda v: bool(v) and set(str(v).split(";")) <= allowed)
 

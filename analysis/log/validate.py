@@ -1,0 +1,417 @@
+"""Validating a complaint log: every row is either valid or rejected with its reasons; none is lost.
+
+``rows_read == n_valid + n_rejected`` always holds. A rejected row is kept, as it was read, with one
+line per problem: its source row number (as the log's keeper sees it), the column, a short code and a
+plain-English reason (with the nearest valid value when a value is misspelt). The valid rows are
+returned in the contract's canonical form and checked against :data:`VALIDATED_SCHEMA`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.config import REPORTS_DIR
+from analysis.log.contract import (
+    CATEGORIES,
+    COLUMNS,
+    FIELD_BY_NAME,
+    FIELDS,
+    TAKEN_DOWN,
+    TIMESTAMP_COLUMNS,
+    VALIDATED_SCHEMA,
+    VALUE_ALIASES,
+)
+from analysis.log.dates import parse_as_of, parse_timestamps
+from analysis.log.reader import NotAComplaintLog, RawLog, read_log
+
+#: Problem code -> the short label used when counting rejections.
+REASONS: dict[str, str] = {
+    "duplicate_id": "duplicate complaint id",
+    "missing_required": "required field is empty",
+    "unknown_value": "value not in the allowed list",
+    "bad_date": "not a readable date",
+    "us_date": "US-style (month-first) date",
+    "ambiguous_date": "ambiguous date",
+    "after_extract": "date after the extract date",
+    "report_before_received": "reported by the organisation before it received the complaint",
+    "response_before_report": "platform answered before the report to it",
+    "removal_before_report": "content came down before the report to the platform",
+    "outcome_contradiction": "outcome contradicts the timestamps",
+}
+
+PROBLEM_COLUMNS = ["source_row", "complaint_id", "column", "code", "reason", "value"]
+_CATEGORY_SEPARATORS = r"[;,|]"
+
+
+@dataclass
+class ValidationResult:
+    """What validation found. ``valid`` is indexed by source row; ``rejected`` has one line per problem."""
+
+    valid: pd.DataFrame
+    rejected: pd.DataFrame
+    rejected_rows: pd.DataFrame  # rejected rows as read, indexed by source row
+    rows_read: int
+    as_of: pd.Timestamp
+    path: Path | None = None
+    sha256: str | None = None
+    ignored_columns: list[str] = field(default_factory=list)
+    blank_rows: int = 0
+
+    @property
+    def n_valid(self) -> int:
+        return len(self.valid)
+
+    @property
+    def n_rejected(self) -> int:
+        return len(self.rejected_rows)
+
+    def counts_by_reason(self) -> pd.DataFrame:
+        """Rejected rows per reason (a row with two reasons counts under both)."""
+        counts = self.rejected.groupby("code")["source_row"].nunique()
+        table = pd.DataFrame({"code": list(REASONS), "reason": list(REASONS.values())}).assign(
+            rows=lambda t: t["code"].map(counts).fillna(0).astype(int)
+        )
+        return table[table["rows"] > 0].reset_index(drop=True)
+
+
+def _norm(value: str) -> str:
+    return " ".join(value.lower().split())
+
+
+def _vocabulary(name: str) -> dict[str, str]:
+    """Normalised spelling -> canonical value, for one categorical field."""
+    allowed = {_norm(v): v for v in FIELD_BY_NAME[name].values}
+    allowed.update({_norm(k): v for k, v in VALUE_ALIASES.get(name, {}).items()})
+    return allowed
+
+
+def _unknown_reason(name: str, raw: str) -> str:
+    values = FIELD_BY_NAME[name].values
+    vocab = _vocabulary(name)
+    close = difflib.get_close_matches(_norm(raw), list(vocab), n=1, cutoff=0.6)
+    hint = f"; did you mean {vocab[close[0]]!r}?" if close else ""
+    label = "category" if name == "categories" else name.replace("_", " ")
+    return f"{raw!r} is not an allowed {label} ({', '.join(values)}){hint}"
+
+
+class _Problems:
+    """Collects problems as small frames, one per check, so that 1M-row logs stay vectorised."""
+
+    def __init__(self, raw: pd.DataFrame, ids: pd.Series) -> None:
+        self.raw = raw
+        self.ids = ids
+        self.parts: list[pd.DataFrame] = []
+
+    def add(self, mask: pd.Series, column: str, code: str, reason: str | pd.Series) -> None:
+        mask = mask.fillna(False).astype(bool)
+        if not mask.any():
+            return
+        index = mask.index[mask]
+        reasons = reason[mask] if isinstance(reason, pd.Series) else reason
+        self.parts.append(
+            pd.DataFrame(
+                {
+                    "source_row": index,
+                    "complaint_id": self.ids[mask].to_numpy(),
+                    "column": column,
+                    "code": code,
+                    "reason": reasons,
+                    "value": self.raw[column][mask].astype(str).to_numpy()
+                    if column in self.raw
+                    else "",
+                }
+            )
+        )
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return pd.DataFrame(columns=PROBLEM_COLUMNS).astype({"source_row": int})
+        out = pd.concat(self.parts, ignore_index=True)
+        order = {code: i for i, code in enumerate(REASONS)}
+        return (
+            out.assign(_o=out["code"].map(order))
+            .sort_values(["source_row", "_o"], kind="stable")
+            .drop(columns="_o")
+            .reset_index(drop=True)[PROBLEM_COLUMNS]
+        )
+
+
+def _text(raw: pd.DataFrame, name: str) -> pd.Series:
+    """A text column stripped, with empty cells as missing; absent optional columns are all missing."""
+    if name not in raw:
+        return pd.Series(pd.NA, index=raw.index, dtype="string")
+    values = raw[name].astype("string").str.strip()
+    return values.mask(values == "")
+
+
+def _check_duplicates(raw: pd.DataFrame, ids: pd.Series, problems: _Problems) -> None:
+    """Exact copies of a row: keep the first, reject the copies. Different rows sharing an id: reject all."""
+    dup = ids.notna() & ids.duplicated(keep=False)
+    if not dup.any():
+        return
+    reasons = pd.Series(None, index=ids.index, dtype=object)
+    for cid, group in raw[dup].astype(str).groupby(ids[dup], sort=False):
+        first = group.index[0]
+        if len(group.drop_duplicates()) == 1:
+            for row in group.index[1:]:
+                reasons[row] = f"exact duplicate of row {first} (the same complaint entered twice)"
+        else:
+            for row in group.index:
+                others = ", ".join(str(r) for r in group.index if r != row)
+                reasons[row] = f"complaint id {cid!r} is also used on row(s) {others}"
+    problems.add(reasons.notna(), "complaint_id", "duplicate_id", reasons)
+
+
+def _categorical(raw: pd.DataFrame, name: str, problems: _Problems) -> pd.Series:
+    values = _text(raw, name)
+    vocab = _vocabulary(name)
+    uniques = values.dropna().unique()
+    mapping = {u: vocab.get(_norm(u)) for u in uniques}
+    canonical = values.map(mapping)
+    unknown = values.notna() & canonical.isna()
+    if unknown.any():
+        reasons = values[unknown].map(
+            {u: _unknown_reason(name, u) for u in values[unknown].unique()}
+        )
+        problems.add(unknown, name, "unknown_value", reasons.reindex(values.index))
+    return canonical
+
+
+def _categories(raw: pd.DataFrame, problems: _Problems) -> pd.Series:
+    values = _text(raw, "categories")
+    vocab = _vocabulary("categories")
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    canonical: dict[str, str | None] = {}
+    reasons: dict[str, str] = {}
+    for raw_value in values.dropna().unique():
+        parts = [
+            p for p in pd.Series(raw_value).str.split(_CATEGORY_SEPARATORS).iloc[0] if p.strip()
+        ]
+        mapped = [vocab.get(_norm(p)) for p in parts]
+        bad = [p.strip() for p, m in zip(parts, mapped, strict=True) if m is None]
+        if bad or not parts:
+            canonical[raw_value] = None
+            reasons[raw_value] = (
+                "; ".join(_unknown_reason("categories", b) for b in bad) or "no category given"
+            )
+        else:
+            canonical[raw_value] = ";".join(sorted(set(mapped), key=order.__getitem__))
+    out = values.map(canonical)
+    bad = values.notna() & out.isna()
+    problems.add(bad, "categories", "unknown_value", values.map(reasons))
+    return out
+
+
+def _timestamp(raw: pd.DataFrame, name: str, problems: _Problems) -> pd.Series:
+    if name not in raw:
+        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+    stamps, errors = parse_timestamps(raw[name])
+    err = errors.astype("string")
+    for code, prefix in (
+        ("us_date", "looks like a US-style"),
+        ("ambiguous_date", "ambiguous date"),
+    ):
+        problems.add(err.str.startswith(prefix), name, code, errors)
+    other = (
+        err.notna()
+        & ~err.str.startswith("looks like a US-style")
+        & ~err.str.startswith("ambiguous date")
+    )
+    problems.add(other, name, "bad_date", errors)
+    return stamps
+
+
+def validate_frame(raw_log: RawLog, as_of: pd.Timestamp) -> ValidationResult:
+    """Validate a log already read by :func:`analysis.log.reader.read_log`."""
+    raw = raw_log.frame
+    ids = _text(raw, "complaint_id")
+    problems = _Problems(raw, ids.astype(object).where(ids.notna(), None))
+
+    clean: dict[str, pd.Series] = {}
+    for f in FIELDS:
+        if f.dtype == "timestamp":
+            clean[f.name] = _timestamp(raw, f.name, problems)
+        elif f.dtype == "categories":
+            clean[f.name] = _categories(raw, problems)
+        elif f.dtype == "category":
+            clean[f.name] = _categorical(raw, f.name, problems)
+        else:
+            clean[f.name] = _text(raw, f.name)
+
+    for f in FIELDS:
+        if f.required:
+            empty = _text(raw, f.name).isna() if f.name in raw else pd.Series(True, index=raw.index)
+            problems.add(empty, f.name, "missing_required", f"{f.name} is required but empty")
+    _check_duplicates(raw, ids, problems)
+    _check_timeline(clean, as_of, problems)
+
+    found = problems.frame()
+    bad_rows = pd.Index(found["source_row"].unique())
+    valid = pd.DataFrame(clean)[list(COLUMNS)].drop(index=bad_rows)
+    valid = valid.astype({c: object for c in COLUMNS if c not in TIMESTAMP_COLUMNS})
+    valid = valid.where(valid.notna(), None)
+    for name in TIMESTAMP_COLUMNS:
+        valid[name] = valid[name].astype("datetime64[ns]")
+    if "escalation" in valid:
+        valid["escalation"] = valid["escalation"].fillna("none")
+    VALIDATED_SCHEMA.validate(valid)
+    return ValidationResult(
+        valid=valid,
+        rejected=found,
+        rejected_rows=raw.loc[bad_rows],
+        rows_read=len(raw),
+        as_of=as_of,
+        path=raw_log.path,
+        sha256=raw_log.sha256,
+        ignored_columns=raw_log.ignored_columns,
+        blank_rows=raw_log.blank_rows,
+    )
+
+
+def _check_timeline(clean: dict[str, pd.Series], as_of: pd.Timestamp, problems: _Problems) -> None:
+    received, reported = clean["received_at"], clean["reported_at"]
+    response, removed = clean["first_response_at"], clean["removed_at"]
+    outcome, reporter = clean["outcome"], clean["reported_by"]
+
+    for name in TIMESTAMP_COLUMNS:
+        later = clean[name] > as_of
+        problems.add(
+            later,
+            name,
+            "after_extract",
+            f"{name} is after the extract date {as_of:%Y-%m-%d %H:%M}; correct the date or the extract date",
+        )
+    # A school or member may report a post before complaining to us; we cannot report before we hear.
+    problems.add(
+        (reporter == "organisation") & (reported < received.dt.normalize()),
+        "reported_at",
+        "report_before_received",
+        "reported to the platform by the organisation before the organisation received the complaint",
+    )
+    problems.add(
+        response < reported,
+        "first_response_at",
+        "response_before_report",
+        "the platform's first response is dated before the report to the platform",
+    )
+    problems.add(
+        removed < reported,
+        "removed_at",
+        "removal_before_report",
+        "the removal is dated before the report to the platform",
+    )
+    taken_down = outcome.isin(list(TAKEN_DOWN))
+    rules = [
+        (
+            taken_down & removed.isna(),
+            "removed_at",
+            "outcome is {o!r} but no removal time is given",
+        ),
+        (
+            outcome.notna() & ~taken_down & removed.notna(),
+            "removed_at",
+            "a removal time is given but the outcome is {o!r}",
+        ),
+        (
+            (outcome == "no response") & response.notna(),
+            "first_response_at",
+            "outcome is 'no response' but a platform response time is given",
+        ),
+        (
+            (outcome == "no breach found") & response.isna(),
+            "first_response_at",
+            "outcome 'no breach found' needs the date the platform answered (first_response_at)",
+        ),
+        (
+            reported.isna() & outcome.notna() & (outcome != "pending"),
+            "reported_at",
+            "outcome is {o!r} but the post was never reported to the platform (reported_at is empty)",
+        ),
+        (
+            reported.isna() & (response.notna() | removed.notna()),
+            "reported_at",
+            "a platform response or removal is recorded but no report to the platform",
+        ),
+    ]
+    for mask, column, template in rules:
+        reason = outcome.map(lambda o, t=template: t.format(o=o)) if "{o" in template else template
+        problems.add(mask, column, "outcome_contradiction", reason)
+
+
+def validate(raw_log: RawLog, as_of: str | pd.Timestamp | None = None) -> ValidationResult:
+    """Validate a read log against an extract date (default: now)."""
+    return validate_frame(raw_log, parse_as_of(as_of))
+
+
+def validate_file(path: str | Path, as_of: str | pd.Timestamp | None = None) -> ValidationResult:
+    """Read and validate a complaint log; raises :class:`NotAComplaintLog` for a file that is not one."""
+    return validate(read_log(path), as_of)
+
+
+def write_outputs(result: ValidationResult, out_dir: Path) -> dict[str, Path]:
+    """Write the valid rows and every rejected row (one line per problem, with its raw values)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = result.path.stem if result.path else "log"
+    paths = {"valid": out_dir / f"{stem}.valid.csv", "rejected": out_dir / f"{stem}.rejected.csv"}
+    result.valid.to_csv(paths["valid"], date_format="%Y-%m-%d %H:%M:%S")
+    raw = result.rejected_rows.add_prefix("raw: ")
+    detail = result.rejected.drop(columns="value").join(raw, on="source_row")
+    detail.to_csv(paths["rejected"], index=False)
+    return paths
+
+
+def summary_text(result: ValidationResult) -> str:
+    lines = [
+        f"Validated {result.path} (sha256 {result.sha256[:12] if result.sha256 else '-'})",
+        f"  extract date  {result.as_of:%Y-%m-%d %H:%M}",
+        f"  rows read     {result.rows_read:>8,}",
+        f"  valid         {result.n_valid:>8,}",
+        f"  rejected      {result.n_rejected:>8,}",
+    ]
+    if result.blank_rows:
+        lines.append(f"  (blank lines skipped: {result.blank_rows:,})")
+    if result.ignored_columns:
+        lines.append(f"  columns not in the contract, ignored: {', '.join(result.ignored_columns)}")
+    counts = result.counts_by_reason()
+    if not counts.empty:
+        lines.append("Rejected rows by reason (a row may have several):")
+        width = max(counts["reason"].str.len())
+        lines += [f"  {r.reason:<{width}}  {r.rows:>6,}" for r in counts.itertuples()]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis validate",
+        description="Check a complaint log against the contract; keep every rejected row with its reason.",
+    )
+    parser.add_argument("log", type=Path, help="complaint log: CSV (UTF-8), Excel .xlsx or Parquet")
+    parser.add_argument("--as-of", help="extract date (yyyy-mm-dd or dd/mm/yyyy); default: now")
+    parser.add_argument(
+        "--out-dir",
+        type=Path,
+        default=REPORTS_DIR / "validation",
+        help="where the valid and rejected rows are written (default: reports/validation)",
+    )
+    parser.add_argument(
+        "--allow-rejected", action="store_true", help="exit 0 even when rows were rejected"
+    )
+    args = parser.parse_args(argv)
+    try:
+        result = validate_file(args.log, args.as_of)
+    except (NotAComplaintLog, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(summary_text(result))
+    paths = write_outputs(result, args.out_dir)
+    print(f"Valid rows:    {paths['valid']}")
+    print(
+        f"Rejected rows: {paths['rejected']} ({len(result.rejected):,} problems in {result.n_rejected:,} rows)"
+    )
+    return 1 if result.n_rejected and not args.allow_rejected else 0
