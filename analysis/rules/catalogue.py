@@ -1,0 +1,231 @@
+"""The takedown-rule catalogue: one YAML file per rule in ``data/rules/``, validated with pydantic.
+
+Why files and not a table in code: a policy official adds a rule (a new law, a new option for the
+minister) by copying a file and editing it, without touching Python. Why pydantic: the error for a
+malformed file must name the file and the field ("data/rules/x.yaml: deadline_hours: Input should be a
+valid number"), and pydantic's error locations give exactly that.
+
+Each rule says what event it measures (removal, review, or a response to the complainant), who starts
+its clock, and its deadline in hours, or ``None`` when the law fixes no hours ("swiftly"), in which
+case the statutory words are the value. A deadline counted from a regulator's order cannot be read off
+a complaint log; where the order can only follow a stated period after the user's report (Australia)
+the hours from the report are *derived*, flagged so, and the derivation is written out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from analysis.config import PROJECT_ROOT, RULES_DIR
+from analysis.log.contract import CATEGORIES
+
+Status = Literal[
+    "in force",
+    "enacted",  # passed into law, commencement not confirmed
+    "superseded",
+    "repealed",
+    "struck down",
+    "voluntary code",
+    "proposed option",
+]
+Event = Literal["removal", "review", "response"]
+Clock = Literal[
+    "complainant notice", "school or union notice", "trusted flagger", "regulator order"
+]
+Category = Literal[CATEGORIES]  # type: ignore[valid-type]  # the contract's vocabulary, one place
+
+
+class RuleFileError(ValueError):
+    """One or more rule files are malformed; the message names each file and field."""
+
+
+class Source(BaseModel):
+    """Where the rule's wording and status come from, and how far that was checked."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    citation: str = Field(min_length=1)
+    urls: tuple[str, ...] = ()
+    verification: str = Field(min_length=1)
+
+
+class Rule(BaseModel):
+    """One takedown rule: a real instrument or a proposed option."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[A-Z][A-Z0-9_]*$")
+    title: str = Field(min_length=1)
+    jurisdiction: str = Field(min_length=1)
+    instrument: str = Field(min_length=1)
+    provision: str = Field(min_length=1)
+    status: Status
+    status_dates: str = Field(min_length=1)
+    covers: tuple[Category, ...] | Literal["all"]
+    #: Why the rule's legal scope maps onto these abuse categories (a judgement, so written down).
+    covers_note: str = Field(min_length=1)
+    event: Event
+    clock_starts: Clock
+    deadline_hours: float | None = Field(gt=0)
+    deadline_words: str = Field(min_length=1)
+    derived_deadline: bool = False
+    derivation: str | None = None
+    #: Tiered rules: hours for these categories; others get ``deadline_hours``.
+    category_deadlines: dict[Category, float] | None = None
+    penalty_cap: str = Field(min_length=1)
+    rationale: str | None = None
+    source: Source
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Rule:
+        if self.derived_deadline and not self.derivation:
+            raise ValueError("derivation: required when derived_deadline is true")
+        if self.derived_deadline and self.deadline_hours is None:
+            raise ValueError("deadline_hours: a derived deadline needs its hours")
+        if self.status == "proposed option" and not self.rationale:
+            raise ValueError("rationale: required for a proposed option")
+        if self.category_deadlines:
+            if self.deadline_hours is None:
+                raise ValueError("deadline_hours: a tiered rule needs hours for other categories")
+            outside = set(self.category_deadlines) - set(self.categories)
+            if outside:
+                raise ValueError(f"category_deadlines: not covered by the rule: {sorted(outside)}")
+            if any(h <= 0 for h in self.category_deadlines.values()):
+                raise ValueError("category_deadlines: hours must be greater than 0")
+        return self
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        """The abuse categories in scope, with ``"all"`` expanded."""
+        return tuple(CATEGORIES) if self.covers == "all" else tuple(self.covers)
+
+    @property
+    def fixed_deadline(self) -> bool:
+        """False for rules that fix no hours ("swiftly", "timely"): reported as such, not scored."""
+        return self.deadline_hours is not None
+
+    @property
+    def clock_in_log(self) -> bool:
+        """Whether a complaint log can start this rule's clock.
+
+        A log records when the complaint was reported to the platform. A regulator's order is not in
+        it; such a rule is scored only when its hours from the report are derived and stated.
+        """
+        return self.clock_starts != "regulator order" or self.derived_deadline
+
+    def deadline_for(self, categories: Iterable[str]) -> float | None:
+        """Deadline in hours for a complaint with these categories: the strictest tier that applies."""
+        if self.deadline_hours is None:
+            return None
+        tiers = self.category_deadlines or {}
+        hours = [tiers.get(c, self.deadline_hours) for c in categories if c in self.categories]
+        return min(hours) if hours else None
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _field(loc: tuple[object, ...]) -> str:
+    return ".".join(str(part) for part in loc) if loc else "(file)"
+
+
+def _read(path: Path) -> tuple[Rule | None, list[str]]:
+    name = _display(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        return None, [f"{name}: not valid YAML: {exc}"]
+    if not isinstance(data, dict):
+        return None, [f"{name}: expected a mapping of field: value, got {type(data).__name__}"]
+    try:
+        return Rule.model_validate(data), []
+    except ValidationError as exc:
+        messages = []
+        for err in exc.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            # Model-level checks name their field at the start of the message.
+            messages.append(
+                f"{name}: {_field(err['loc'])}: {msg}" if err["loc"] else f"{name}: {msg}"
+            )
+        return None, messages
+
+
+def load_rules(directory: Path | str = RULES_DIR) -> list[Rule]:
+    """Every rule in ``directory`` (``*.yaml`` and ``*.yml``), sorted by id.
+
+    Raises :class:`RuleFileError` listing every problem at once (file: field: message), so a user
+    fixing a catalogue sees all of it in one run; duplicate ids name both files.
+    """
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise RuleFileError(f"{_display(directory)}: rules directory not found")
+    paths = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    rules: list[Rule] = []
+    problems: list[str] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        rule, errors = _read(path)
+        problems += errors
+        if rule is None:
+            continue
+        if rule.id in seen:
+            problems.append(
+                f"{_display(path)}: id: {rule.id!r} is already used by {_display(seen[rule.id])}"
+            )
+            continue
+        seen[rule.id] = path
+        rules.append(rule)
+    if problems:
+        raise RuleFileError("\n".join(problems))
+    if not rules:
+        raise RuleFileError(f"{_display(directory)}: no rule files (*.yaml) found")
+    return sorted(rules, key=lambda r: r.id)
+
+
+def get_rule(rule_id: str, directory: Path | str = RULES_DIR) -> Rule:
+    """The rule with this id; ``KeyError`` lists the ids that exist."""
+    rules = {r.id: r for r in load_rules(directory)}
+    if rule_id not in rules:
+        raise KeyError(f"no rule {rule_id!r}; known: {', '.join(rules)}")
+    return rules[rule_id]
+
+
+def rules_frame(rules: Iterable[Rule]) -> pd.DataFrame:
+    """One row per rule, for tables of options and the sources annex (citations included)."""
+    rows = []
+    for r in rules:
+        rows.append(
+            {
+                "rule_id": r.id,
+                "title": r.title,
+                "jurisdiction": r.jurisdiction,
+                "instrument": r.instrument,
+                "provision": r.provision,
+                "status": r.status,
+                "status_dates": r.status_dates,
+                "covers": "all" if r.covers == "all" else "; ".join(r.covers),
+                "event": r.event,
+                "clock_starts": r.clock_starts,
+                "deadline_hours": r.deadline_hours,
+                "deadline_words": r.deadline_words,
+                "derived_deadline": r.derived_deadline,
+                "tiers": "; ".join(
+                    f"{c}: {h:g} h" for c, h in (r.category_deadlines or {}).items()
+                ),
+                "penalty_cap": r.penalty_cap,
+                "rationale": r.rationale,
+                "citation": r.source.citation,
+                "urls": " ; ".join(r.source.urls),
+            }
+        )
+    return pd.DataFrame(rows)
