@@ -1,0 +1,107 @@
+"""Execute a notebook with papermill and turn a failing cell into one readable message.
+
+papermill's own error is a long traceback with ANSI colours; an analyst running ``make briefings``
+needs to know which notebook, which cell (its index and first line, so it can be found in
+JupyterLab) and what went wrong. The executed notebook is kept either way: on failure it holds
+papermill's error banner and the full traceback for whoever debugs it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import papermill
+from papermill.exceptions import PapermillExecutionError
+
+#: The kernel every notebook runs on: the venv's own ``python3`` (notebooks are stored without a
+#: kernelspec, and a custom kernel name would fail with NoSuchKernel on another machine).
+KERNEL_NAME = "python3"
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook cell raised: carries the notebook, the cell and the error."""
+
+    def __init__(
+        self, notebook: str, cell_index: int, first_line: str, ename: str, evalue: str
+    ) -> None:
+        super().__init__(notebook, cell_index, first_line, ename, evalue)
+        self.notebook = notebook
+        self.cell_index = cell_index
+        self.first_line = first_line
+        self.ename = ename
+        self.evalue = evalue
+
+    def __str__(self) -> str:
+        return (
+            f"{self.notebook}: cell {self.cell_index} ({self.first_line!r}) failed: "
+            f"{self.ename}: {self.evalue}"
+        )
+
+
+def notebook_defaults(notebook: str | Path) -> dict[str, Any]:
+    """The defaults of a notebook's ``parameters`` cell, as Python values.
+
+    The notebook is the one place its defaults are written; the ``briefings`` command merges a
+    parameters file over them before validating, so a file may give only what differs.
+    """
+    nb = nbformat.read(notebook, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.get("metadata", {}).get("tags", [])]
+    if len(cells) != 1:
+        raise ValueError(f"{notebook}: expected one cell tagged 'parameters', found {len(cells)}")
+    defaults: dict[str, Any] = {}
+    for node in ast.parse(cells[0].source).body:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+            defaults[node.target.id] = ast.literal_eval(node.value)
+        elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+            defaults[node.targets[0].id] = ast.literal_eval(node.value)
+    return defaults
+
+
+def execute(
+    notebook: str | Path, output: str | Path, parameters: dict[str, Any], cwd: str | Path
+) -> Path:
+    """Run ``notebook`` with ``parameters`` into ``output``; raise :class:`NotebookFailed`."""
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            language="python",
+            progress_bar=False,
+            cwd=str(cwd),
+        )
+    except PapermillExecutionError as exc:
+        raise _failure(Path(notebook), output, exc) from None
+    return output
+
+
+def _failure(notebook: Path, output: Path, exc: PapermillExecutionError) -> NotebookFailed:
+    """Name the failing cell by its index in the *source* notebook, as an analyst sees it there.
+
+    papermill counts cells of the executed notebook, which has an extra injected-parameters cell
+    (and a banner cell on failure); map back by counting only cells that exist in the source.
+    """
+    index = exc.cell_index
+    try:
+        executed = nbformat.read(output, as_version=4)
+        injected = 0
+        for cell in executed.cells[: exc.cell_index]:
+            tags = cell.get("metadata", {}).get("tags", [])
+            if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
+                injected += 1
+        index -= injected
+    except (OSError, ValueError):
+        pass  # keep papermill's index if the output cannot be read back
+    lines = [line for line in (exc.source or "").splitlines() if line.strip()]
+    first_line = lines[0].strip() if lines else ""
+    evalue = _ANSI.sub("", str(exc.evalue)).strip()
+    return NotebookFailed(notebook.name, index, first_line, exc.ename, evalue)
