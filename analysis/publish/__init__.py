@@ -1,0 +1,1 @@
+"""Publication: disclosure control (``[c]``, ``[x]``, ``[z]``), tables and charts fit for readers."""

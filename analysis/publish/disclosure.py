@@ -1,0 +1,349 @@
+"""Statistical disclosure control for every count table the suite publishes.
+
+A count below the threshold (default 10, :data:`analysis.config.SUPPRESSION_THRESHOLD`) could point
+at a person: a school with two staff abused on one platform is findable. Such cells are shown as
+``[c]`` (the Government Statistical Service symbol for confidential). Hiding a cell is not enough when
+row and column totals are published: a lone ``[c]`` in a row equals the row total minus the others.
+So :func:`publish_table` also suppresses complementary cells (secondary suppression), then *proves*
+the result with linear programming and adds suppression until the proof holds.
+
+Protection level. For each suppressed cell a reader can work out, from the published cells and
+totals, the smallest and largest value the cell could take (a linear programme: unknown cells >= 0,
+every row and column adding up to its total; integrality relaxed, which can only widen the range).
+The table is protected when that range is at least ``protection`` wide for every suppressed cell;
+the default is the threshold itself, i.e. roughly "plus or minus half the threshold": a reader cannot
+narrow any ``[c]`` to fewer than ``threshold`` consecutive values. Below zero is impossible, so for a
+small cell most of the range lies above it: e.g. with threshold 10 a cell of 2 might be shown to lie
+anywhere in 0-12.
+
+Why the simple rule "at least two suppressed cells in every row and column" is not enough, and so
+the linear-programming check is needed:
+- a complementary cell holding 0 (or a small number) lets the pair move by only that much, which
+  pins the primary cell to a narrow range (e.g. 3 paired with 0s can only go down: it is known to be
+  at most 3); complements are therefore chosen smallest-first among *non-zero* cells, and the LP
+  check catches what is left;
+- two small cells suppressed together in a line give away their sum, so each is bounded by it;
+- suppressed totals that are themselves small bound everything inside them.
+
+Only the column totals of a single-row table (and vice versa) would repeat the table, so a
+single-row table gets only a total column and a single-column table only a total row; where that
+total would give a lone cell away, the total is suppressed too.
+
+``[x]`` (not available) is shown for missing values (NaN) and ``[z]`` (not applicable) for cells
+flagged so; both count as zero in the totals, and the footnote says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+from analysis.config import SUPPRESSION_THRESHOLD
+
+CONFIDENTIAL = "[c]"
+NOT_AVAILABLE = "[x]"
+NOT_APPLICABLE = "[z]"
+TOTAL = "Total"
+_EPS = 1e-6
+
+Cell = tuple[int, int]
+Line = tuple[tuple[Cell, ...], Cell]  # cells that add up to the total cell
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    """A table ready to print: strings with ``[c]``/``[x]``/``[z]``, the masks, and its footnote.
+
+    ``frame`` and the masks carry the ``Total`` row and/or column. ``suppressed`` is True for every
+    ``[c]``; ``primary`` for those below the threshold (the rest are complementary). The true values
+    are deliberately not kept here, so that nothing downstream can print them by mistake.
+    """
+
+    frame: pd.DataFrame
+    suppressed: pd.DataFrame
+    primary: pd.DataFrame
+    footnote: str
+    threshold: int
+    protection: float
+
+
+def footnote(
+    threshold: int,
+    zeros_disclosive: bool = False,
+    symbols: Sequence[str] = (CONFIDENTIAL,),
+    survival: bool = False,
+) -> str:
+    """The note printed under a table, explaining each symbol used and the threshold."""
+    parts = []
+    if CONFIDENTIAL in symbols:
+        small = (
+            f"counts from 0 to {threshold - 1}"
+            if zeros_disclosive
+            else f"counts from 1 to {threshold - 1}"
+        )
+        parts.append(
+            f"[c] confidential: {small} are suppressed to protect individuals, and further cells "
+            "are suppressed so that no suppressed count can be worked out from the totals."
+        )
+    if survival:
+        parts.append(
+            f"Estimates are not shown (truncated or [c]) once fewer than {threshold} complaints "
+            "remain at risk."
+        )
+    if NOT_AVAILABLE in symbols:
+        parts.append("[x] not available.")
+    if NOT_APPLICABLE in symbols:
+        parts.append("[z] not applicable.")
+    if NOT_AVAILABLE in symbols or NOT_APPLICABLE in symbols:
+        parts.append("Totals count [x] and [z] cells as zero.")
+    return " ".join(parts)
+
+
+def _format(value: float) -> str:
+    return f"{round(value):,}"
+
+
+def _lines(n_rows: int, n_cols: int, row_total: bool, col_total: bool) -> list[Line]:
+    """Additive relations of the grid: interior rows and columns, and the total row and column."""
+    rows, cols = n_rows + col_total, n_cols + row_total  # grid shape including totals
+    lines: list[Line] = []
+    if row_total:  # a total column: each row adds up to its last cell
+        lines += [(tuple((i, j) for j in range(n_cols)), (i, n_cols)) for i in range(rows)]
+    if col_total:  # a total row: each column adds up to its last cell
+        lines += [(tuple((i, j) for i in range(n_rows)), (n_rows, j)) for j in range(cols)]
+    return lines
+
+
+def feasible_range(
+    grid: np.ndarray, suppressed: np.ndarray, lines: Sequence[Line], cell: Cell
+) -> tuple[float, float]:
+    """Smallest and largest value of ``cell`` consistent with what is published (relaxed LP).
+
+    Unknowns are the suppressed cells, each >= 0; every line's cells add up to its total, with
+    published values as constants. The upper end is ``inf`` when nothing bounds the cell.
+    """
+    unknown = [tuple(c) for c in np.argwhere(suppressed)]
+    position = {c: k for k, c in enumerate(unknown)}
+    a_eq, b_eq = [], []
+    for members, total in lines:
+        row = np.zeros(len(unknown))
+        rhs = 0.0
+        for c, sign in [*((m, 1.0) for m in members), (total, -1.0)]:
+            if c in position:
+                row[position[c]] += sign
+            else:
+                rhs -= sign * grid[c]
+        if row.any():
+            a_eq.append(row)
+            b_eq.append(rhs)
+    objective = np.zeros(len(unknown))
+    objective[position[cell]] = 1.0
+    bounds = [(0, None)] * len(unknown)
+    kwargs = {"A_eq": np.array(a_eq), "b_eq": b_eq} if a_eq else {}
+    low = linprog(objective, bounds=bounds, method="highs", **kwargs)
+    high = linprog(-objective, bounds=bounds, method="highs", **kwargs)
+    if low.status != 0 or high.status not in (0, 3):
+        raise RuntimeError(f"disclosure check failed to solve for cell {cell}: {low.message}")
+    return float(low.fun), (np.inf if high.status == 3 else float(-high.fun))
+
+
+def _lone(suppressed: np.ndarray, lines: Sequence[Line]) -> list[tuple[Cell, ...]]:
+    """Lines (cells and total) with exactly one suppressed member: that member can be recovered."""
+    whole = [(*members, total) for members, total in lines]
+    return [line for line in whole if sum(bool(suppressed[c]) for c in line) == 1]
+
+
+def _two_per_line(
+    grid: np.ndarray, suppressed: np.ndarray, fixed: np.ndarray, lines: Sequence[Line]
+) -> None:
+    """Suppress complements until no line has exactly one suppressed member (in place).
+
+    The complement is the smallest non-zero published cell of the line, preferring one whose other
+    line also has a lone suppressed cell: it closes the pattern instead of starting a new chain
+    (a zero is taken only when nothing else is left: it cannot move down, so it protects little).
+    """
+    while lone := _lone(suppressed, lines):
+        line = lone[0]
+        candidates = [c for c in line if not suppressed[c] and not fixed[c]]
+        if not candidates:
+            # Nothing left to hide in this line; the LP check in _protect looks further afield.
+            return
+        needy = {c for other in lone[1:] for c in other}
+        pick = min(candidates, key=lambda c: (grid[c] == 0, c not in needy, grid[c], c))
+        suppressed[pick] = True
+
+
+def _width(grid: np.ndarray, suppressed: np.ndarray, lines: Sequence[Line], cell: Cell) -> float:
+    low, high = feasible_range(grid, suppressed, lines, cell)
+    return high - low
+
+
+def _protect(
+    grid: np.ndarray,
+    suppressed: np.ndarray,
+    fixed: np.ndarray,
+    lines: Sequence[Line],
+    protection: float,
+) -> None:
+    """Add suppression until every suppressed cell's feasible range is ``protection`` wide.
+
+    For the first cell that fails, try the published cells of its own lines smallest-first and keep
+    the first that, with the two-per-line rule re-applied, protects it; if none does, keep the one
+    that widens its range most and go round again. Every round suppresses at least one more cell and
+    a fully suppressed table (grand total included) is unbounded, so this ends.
+    """
+    while True:
+        failing = next(
+            (
+                tuple(c)
+                for c in np.argwhere(suppressed)
+                if _width(grid, suppressed, lines, tuple(c)) < protection - _EPS
+            ),
+            None,
+        )
+        if failing is None:
+            return
+        own = {
+            c for members, total in lines if failing in (*members, total) for c in (*members, total)
+        }
+        pool = [c for c in own if not suppressed[c] and not fixed[c]]
+        if not pool:
+            pool = [tuple(c) for c in np.argwhere(~suppressed & ~fixed)]
+        best: tuple[float, np.ndarray] | None = None
+        for cand in sorted(pool, key=lambda c: (grid[c] == 0, grid[c], c)):
+            trial = suppressed.copy()
+            trial[cand] = True
+            _two_per_line(grid, trial, fixed, lines)
+            width = _width(grid, trial, lines, failing)
+            if width >= protection - _EPS:
+                best = (width, trial)
+                break
+            if best is None or width > best[0] + _EPS:
+                best = (width, trial)
+        suppressed[:] = best[1]
+
+
+def _check_counts(values: pd.DataFrame) -> None:
+    data = values.to_numpy(dtype=float)
+    ok = np.isnan(data) | ((data >= 0) & (np.mod(data, 1) == 0))
+    if not ok.all():
+        raise ValueError("publish_table needs non-negative whole counts (NaN for not available)")
+
+
+def _total_key(index: pd.Index) -> object:
+    return (TOTAL, *[""] * (index.nlevels - 1)) if index.nlevels > 1 else TOTAL
+
+
+def publish_table(
+    table: pd.DataFrame,
+    threshold: int = SUPPRESSION_THRESHOLD,
+    zeros_disclosive: bool = False,
+    protection: float | None = None,
+    not_applicable: pd.DataFrame | None = None,
+) -> PublishedTable:
+    """Add totals, suppress small counts and their complements, and format for publication.
+
+    ``table``: counts (rows x columns, no totals); NaN means not available (``[x]``).
+    ``not_applicable``: optional boolean frame of the same shape marking ``[z]`` cells.
+    ``protection``: the minimum width of the range a reader can deduce for any ``[c]`` (see the
+    module docstring); defaults to ``threshold``.
+    """
+    _check_counts(table)
+    protection = float(threshold if protection is None else protection)
+    n_rows, n_cols = table.shape
+    row_total, col_total = n_cols > 1, n_rows > 1
+    missing = table.isna().to_numpy()
+    inapplicable = (
+        np.zeros_like(missing)
+        if not_applicable is None
+        else not_applicable.reindex_like(table).fillna(False).to_numpy(dtype=bool)
+    )
+    interior = np.where(missing | inapplicable, 0.0, table.to_numpy(dtype=float))
+
+    grid = np.zeros((n_rows + col_total, n_cols + row_total))
+    grid[:n_rows, :n_cols] = interior
+    if row_total:
+        grid[:n_rows, n_cols] = interior.sum(axis=1)
+    if col_total:
+        grid[n_rows, :] = grid[:n_rows, :].sum(axis=0)
+    fixed = np.zeros(grid.shape, dtype=bool)
+    fixed[:n_rows, :n_cols] = missing | inapplicable
+    lines = _lines(n_rows, n_cols, row_total, col_total)
+
+    small = (grid > 0) | zeros_disclosive
+    primary = small & (grid < threshold) & ~fixed
+    suppressed = primary.copy()
+    _two_per_line(grid, suppressed, fixed, lines)
+    _protect(grid, suppressed, fixed, lines, protection)
+
+    text = np.vectorize(_format, otypes=[object])(grid)
+    text[suppressed] = CONFIDENTIAL
+    text[:n_rows, :n_cols][missing] = NOT_AVAILABLE
+    text[:n_rows, :n_cols][inapplicable & ~missing] = NOT_APPLICABLE
+    index = table.index.append(pd.Index([_total_key(table.index)])) if col_total else table.index
+    columns = (
+        table.columns.append(pd.Index([_total_key(table.columns)])) if row_total else table.columns
+    )
+
+    def frame(values: np.ndarray) -> pd.DataFrame:
+        return pd.DataFrame(values, index=index, columns=columns)
+
+    used = [s for s in (NOT_AVAILABLE, NOT_APPLICABLE) if (text == s).any()]
+    return PublishedTable(
+        frame=frame(text),
+        suppressed=frame(suppressed),
+        primary=frame(primary),
+        footnote=footnote(threshold, zeros_disclosive, (CONFIDENTIAL, *used)),
+        threshold=threshold,
+        protection=protection,
+    )
+
+
+def coarsen_survival_table(
+    table: pd.DataFrame,
+    threshold: int = SUPPRESSION_THRESHOLD,
+    at_risk: str = "at_risk",
+    counts: Sequence[str] = ("events", "censored"),
+    values: Sequence[str] = ("estimate", "lower", "upper"),
+    truncate: bool = True,
+) -> PublishedTable:
+    """Make a Kaplan-Meier table fit to show readers (columns as in ``analysis.measures``).
+
+    - Where fewer than ``threshold`` complaints are at risk, the row's estimate and CI are not
+      shown: the row is dropped (``truncate=True``, the curve simply stops) or every value in it
+      reads ``[c]``. A survival estimate near the end of follow-up rests on a handful of people and
+      each step there reveals one of them.
+    - Event and censored counts from 1 to ``threshold - 1`` read ``[c]``. Because a row's events
+      plus censored equal the fall in the number at risk to the next row, suppressing one of the
+      pair would give it away: both are suppressed together.
+
+    Pass a table at reporting times (e.g. 24 h, 48 h, 7 days) rather than at every event time: at
+    an event time the step in the estimate together with the number at risk still implies the
+    number of events (events = at risk x (1 - S(t) / S(t-))), whatever the count columns show.
+    """
+    out = table.copy()
+    thin = out[at_risk].to_numpy(dtype=float) < threshold
+    pair = out[list(counts)].to_numpy(dtype=float)
+    small = ((pair > 0) & (pair < threshold)).any(axis=1)
+    suppressed = pd.DataFrame(False, index=out.index, columns=out.columns)
+    for col in counts:
+        suppressed[col] = small | thin
+    for col in (*values, at_risk):
+        suppressed[col] = thin
+    for col in (*counts, at_risk):
+        out[col] = out[col].map(_format)
+    out = out.astype({col: object for col in values}).mask(suppressed, CONFIDENTIAL)
+    if truncate:
+        out, suppressed = out[~thin], suppressed[~thin]
+    return PublishedTable(
+        frame=out,
+        suppressed=suppressed,
+        primary=suppressed,
+        footnote=footnote(threshold, symbols=(CONFIDENTIAL,), survival=True),
+        threshold=threshold,
+        protection=float(threshold),
+    )
