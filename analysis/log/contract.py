@@ -292,8 +292,10 @@ def _optional(dtype: object, field: Field) -> pa.Column:
 
 
 def _categories_check(series: pd.Series) -> pd.Series:
+    """Each value is a non-empty ';'-joined set of canonical categories (checked per distinct value)."""
     allowed = set(CATEGORIES)
-    return series.map(lambda v: bool(v) and set(str(v).split(";")) <= allowed)
+    ok = {v: bool(v) and set(str(v).split(";")) <= allowed for v in series.unique()}
+    return series.map(ok)
 
 
 def _build_schema() -> pa.DataFrameSchema:

@@ -17,6 +17,8 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 UK_TZ = "Europe/London"
 
@@ -89,8 +91,13 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         is_number = values.map(lambda v: isinstance(v, (int, float, np.number)) and not pd.isna(v))
         errors[is_number & ~is_dt] = "a number, not a date (" + EXPECTED + ")"
         text = values[~is_dt & ~is_number]
-    text = text.astype("string").str.strip()
-    text = text[text.notna() & (text != "")]
+    trimmed = pc.utf8_trim_whitespace(
+        pa.array(text.astype(object), type=pa.string(), from_pandas=True)
+    )
+    present = pc.fill_null(pc.not_equal(trimmed, ""), False).to_numpy(zero_copy_only=False)
+    text = pd.Series(trimmed.to_numpy(zero_copy_only=False), index=text.index, dtype=object)[
+        present
+    ]
     if text.empty:
         return out, errors
 

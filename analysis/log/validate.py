@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.config import REPORTS_DIR
 from analysis.log.contract import (
@@ -47,6 +50,7 @@ REASONS: dict[str, str] = {
 
 PROBLEM_COLUMNS = ["source_row", "complaint_id", "column", "code", "reason", "value"]
 _CATEGORY_SEPARATORS = r"[;,|]"
+_FULL_SCHEMA_CHECK_ROWS = 100_000
 
 
 @dataclass
@@ -145,9 +149,20 @@ class _Problems:
 def _text(raw: pd.DataFrame, name: str) -> pd.Series:
     """A text column stripped, with empty cells as missing; absent optional columns are all missing."""
     if name not in raw:
-        return pd.Series(pd.NA, index=raw.index, dtype="string")
-    values = raw[name].astype("string").str.strip()
-    return values.mask(values == "")
+        return pd.Series(None, index=raw.index, dtype=object)
+    values = raw[name]
+    if pd.api.types.infer_dtype(values, skipna=True) != "string":
+        values = values.map(lambda v: "" if pd.isna(v) else str(v))
+    stripped = pc.utf8_trim_whitespace(pa.array(values, type=pa.string(), from_pandas=True))
+    stripped = pc.if_else(pc.equal(stripped, ""), None, stripped)
+    return pd.Series(stripped.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
+
+
+def _map_uniques(values: pd.Series, mapping: dict[str, object]) -> pd.Series:
+    """``values.map(mapping)`` through the distinct values only: fast on long, repetitive columns."""
+    codes, uniques = pd.factorize(values)
+    mapped = pd.Series([mapping.get(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(mapped.to_numpy()[codes], index=values.index, dtype=object)
 
 
 def _check_duplicates(raw: pd.DataFrame, ids: pd.Series, problems: _Problems) -> None:
@@ -168,43 +183,37 @@ def _check_duplicates(raw: pd.DataFrame, ids: pd.Series, problems: _Problems) ->
     problems.add(reasons.notna(), "complaint_id", "duplicate_id", reasons)
 
 
-def _categorical(raw: pd.DataFrame, name: str, problems: _Problems) -> pd.Series:
-    values = _text(raw, name)
+def _categorical(values: pd.Series, name: str, problems: _Problems) -> pd.Series:
     vocab = _vocabulary(name)
     uniques = values.dropna().unique()
-    mapping = {u: vocab.get(_norm(u)) for u in uniques}
-    canonical = values.map(mapping)
+    canonical = _map_uniques(values, {u: vocab.get(_norm(u)) for u in uniques})
     unknown = values.notna() & canonical.isna()
     if unknown.any():
-        reasons = values[unknown].map(
-            {u: _unknown_reason(name, u) for u in values[unknown].unique()}
-        )
-        problems.add(unknown, name, "unknown_value", reasons.reindex(values.index))
+        reasons = {u: _unknown_reason(name, u) for u in values[unknown].unique()}
+        problems.add(unknown, name, "unknown_value", _map_uniques(values, reasons))
     return canonical
 
 
-def _categories(raw: pd.DataFrame, problems: _Problems) -> pd.Series:
-    values = _text(raw, "categories")
+def _categories(values: pd.Series, problems: _Problems) -> pd.Series:
     vocab = _vocabulary("categories")
     order = {c: i for i, c in enumerate(CATEGORIES)}
     canonical: dict[str, str | None] = {}
     reasons: dict[str, str] = {}
     for raw_value in values.dropna().unique():
-        parts = [
-            p for p in pd.Series(raw_value).str.split(_CATEGORY_SEPARATORS).iloc[0] if p.strip()
-        ]
+        parts = [p.strip() for p in re.split(_CATEGORY_SEPARATORS, raw_value) if p.strip()]
         mapped = [vocab.get(_norm(p)) for p in parts]
-        bad = [p.strip() for p, m in zip(parts, mapped, strict=True) if m is None]
+        bad = [p for p, m in zip(parts, mapped, strict=True) if m is None]
         if bad or not parts:
             canonical[raw_value] = None
-            reasons[raw_value] = (
-                "; ".join(_unknown_reason("categories", b) for b in bad) or "no category given"
+            reasons[raw_value] = "; ".join(_unknown_reason("categories", b) for b in bad) or (
+                "no category given"
             )
         else:
             canonical[raw_value] = ";".join(sorted(set(mapped), key=order.__getitem__))
-    out = values.map(canonical)
-    bad = values.notna() & out.isna()
-    problems.add(bad, "categories", "unknown_value", values.map(reasons))
+    out = _map_uniques(values, canonical)
+    problems.add(
+        values.notna() & out.isna(), "categories", "unknown_value", _map_uniques(values, reasons)
+    )
     return out
 
 
@@ -212,18 +221,14 @@ def _timestamp(raw: pd.DataFrame, name: str, problems: _Problems) -> pd.Series:
     if name not in raw:
         return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
     stamps, errors = parse_timestamps(raw[name])
-    err = errors.astype("string")
-    for code, prefix in (
-        ("us_date", "looks like a US-style"),
-        ("ambiguous_date", "ambiguous date"),
-    ):
-        problems.add(err.str.startswith(prefix), name, code, errors)
-    other = (
-        err.notna()
-        & ~err.str.startswith("looks like a US-style")
-        & ~err.str.startswith("ambiguous date")
-    )
-    problems.add(other, name, "bad_date", errors)
+    bad = errors.dropna()
+    if bad.empty:
+        return stamps
+    codes = pd.Series("bad_date", index=bad.index)
+    codes[bad.str.startswith("looks like a US-style")] = "us_date"
+    codes[bad.str.startswith("ambiguous date")] = "ambiguous_date"
+    for code in ("us_date", "ambiguous_date", "bad_date"):
+        problems.add((codes == code).reindex(errors.index, fill_value=False), name, code, errors)
     return stamps
 
 
@@ -231,36 +236,36 @@ def validate_frame(raw_log: RawLog, as_of: pd.Timestamp) -> ValidationResult:
     """Validate a log already read by :func:`analysis.log.reader.read_log`."""
     raw = raw_log.frame
     ids = _text(raw, "complaint_id")
-    problems = _Problems(raw, ids.astype(object).where(ids.notna(), None))
+    problems = _Problems(raw, ids)
 
+    texts = {f.name: _text(raw, f.name) for f in FIELDS if f.dtype != "timestamp"}
     clean: dict[str, pd.Series] = {}
     for f in FIELDS:
         if f.dtype == "timestamp":
             clean[f.name] = _timestamp(raw, f.name, problems)
         elif f.dtype == "categories":
-            clean[f.name] = _categories(raw, problems)
+            clean[f.name] = _categories(texts[f.name], problems)
         elif f.dtype == "category":
-            clean[f.name] = _categorical(raw, f.name, problems)
+            clean[f.name] = _categorical(texts[f.name], f.name, problems)
         else:
-            clean[f.name] = _text(raw, f.name)
+            clean[f.name] = texts[f.name]
 
     for f in FIELDS:
         if f.required:
-            empty = _text(raw, f.name).isna() if f.name in raw else pd.Series(True, index=raw.index)
-            problems.add(empty, f.name, "missing_required", f"{f.name} is required but empty")
+            text = texts[f.name] if f.name in texts else _text(raw, f.name)
+            problems.add(text.isna(), f.name, "missing_required", f"{f.name} is required but empty")
     _check_duplicates(raw, ids, problems)
     _check_timeline(clean, as_of, problems)
 
     found = problems.frame()
     bad_rows = pd.Index(found["source_row"].unique())
+    clean["escalation"] = clean["escalation"].fillna("none")
     valid = pd.DataFrame(clean)[list(COLUMNS)].drop(index=bad_rows)
-    valid = valid.astype({c: object for c in COLUMNS if c not in TIMESTAMP_COLUMNS})
-    valid = valid.where(valid.notna(), None)
-    for name in TIMESTAMP_COLUMNS:
-        valid[name] = valid[name].astype("datetime64[ns]")
-    if "escalation" in valid:
-        valid["escalation"] = valid["escalation"].fillna("none")
-    VALIDATED_SCHEMA.validate(valid)
+    # The checks above guarantee the contract; pandera re-checks it, on a large sample for big logs.
+    big = len(valid) > _FULL_SCHEMA_CHECK_ROWS
+    VALIDATED_SCHEMA.validate(
+        valid, sample=_FULL_SCHEMA_CHECK_ROWS if big else None, random_state=0
+    )
     return ValidationResult(
         valid=valid,
         rejected=found,
@@ -340,8 +345,12 @@ def _check_timeline(clean: dict[str, pd.Series], as_of: pd.Timestamp, problems: 
         ),
     ]
     for mask, column, template in rules:
-        reason = outcome.map(lambda o, t=template: t.format(o=o)) if "{o" in template else template
-        problems.add(mask, column, "outcome_contradiction", reason)
+        mask = mask.fillna(False)
+        if "{o" in template:
+            reason = outcome[mask].map(lambda o, t=template: t.format(o=o)).reindex(mask.index)
+            problems.add(mask, column, "outcome_contradiction", reason)
+        else:
+            problems.add(mask, column, "outcome_contradiction", template)
 
 
 def validate(raw_log: RawLog, as_of: str | pd.Timestamp | None = None) -> ValidationResult:
