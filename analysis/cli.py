@@ -17,6 +17,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "check a complaint log; write rejected rows with reasons",
     ),
     "sample": ("analysis.log.sample", "generate a synthetic complaint log (seeded)"),
+    "redact": ("analysis.text.redact", "redact names, schools, handles, contacts in text or a log"),
+    "duties": ("analysis.text.duties", "find duties, triggers and deadlines in a statute (text/HTML)"),
 }
 
 
