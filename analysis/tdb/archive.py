@@ -19,6 +19,7 @@ import io
 import re
 import shutil
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,7 +195,7 @@ def list_chunks(archive: Path) -> list[Chunk]:
             if not chunks:
                 raise ArchiveError(f"{archive.name}: no inner zips")
             return chunks
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise ArchiveError(f"{archive.name}: corrupt or truncated zip ({exc})") from exc
 
 
@@ -246,5 +247,5 @@ def extract_chunks(archive: Path, tmp_dir: Path) -> Iterator[tuple[Chunk, Path]]
                             yield Chunk(inner_info.filename, name), target
                         finally:
                             target.unlink(missing_ok=True)
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise ArchiveError(f"{archive.name}: corrupt or truncated zip ({exc})") from exc

@@ -212,7 +212,11 @@ FROM read_csv({_q(str(csv_path))}, header = true, auto_detect = false, delim = '
               store_rejects = true, rejects_table = 'tdb_rejects', rejects_scan = 'tdb_rejects_scan')
 ) TO {_q(str(target))} (FORMAT parquet)"""
         rows = int(self.con.execute(sql).fetchone()[0])  # type: ignore[index]
-        rejected = int(self.con.execute("SELECT count(*) FROM tdb_rejects").fetchone()[0])  # type: ignore[index]
+        # The rejects tables outlive the read: count this chunk's lines, then drop them.
+        rejected = int(
+            self.con.execute("SELECT count(DISTINCT line) FROM tdb_rejects").fetchone()[0]  # type: ignore[index]
+        )
+        self.con.execute("DROP TABLE IF EXISTS tdb_rejects; DROP TABLE IF EXISTS tdb_rejects_scan")
         self._part += 1
         self.report.chunks += 1
         self.report.rows_read += rows
