@@ -313,3 +313,25 @@ def _build_schema() -> pa.DataFrameSchema:
 
 #: What a validated complaint log guarantees: checked on the output of :func:`analysis.log.validate.validate`.
 VALIDATED_SCHEMA: pa.DataFrameSchema = _build_schema()
+
+
+def data_dictionary_markdown() -> str:
+    """The data dictionary of ``data/README.md``, rendered from the contract (a test keeps them equal)."""
+    rows = [
+        "| Field | Type | Required | Allowed values | Meaning | Accepted headers |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in FIELDS:
+        values = ", ".join(f"`{v}`" for v in f.values) if f.values else ""
+        headers = ", ".join(f"`{a}`" for a in f.aliases)
+        rows.append(
+            f"| `{f.name}` | {f.dtype} | {'yes' if f.required else 'no'} | {values} | {f.meaning} | {headers} |"
+        )
+    aliases = ["| Field | Also accepted (any case) | Read as |", "|---|---|---|"]
+    for name, mapping in VALUE_ALIASES.items():
+        for spelled, canonical in mapping.items():
+            if spelled:
+                aliases.append(f"| `{name}` | `{spelled}` | `{canonical}` |")
+    return (
+        "\n".join(rows) + "\n\nValue spellings read as a canonical value:\n\n" + "\n".join(aliases)
+    )

@@ -1,0 +1,56 @@
+"""Shared test helpers: small complaint logs written in the test, in the contract's own shape."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+GOOD_ROW: dict[str, str] = {
+    "complaint_id": "C1",
+    "received_at": "2021-11-05 10:00",
+    "organisation": "Union",
+    "nation": "England",
+    "phase": "secondary",
+    "role": "teacher",
+    "platform": "TikTok",
+    "categories": "defamatory allegation;homophobic",
+    "reported_at": "2021-11-05 12:00",
+    "reported_by": "school",
+    "first_response_at": "2021-11-06 09:00",
+    "outcome": "removed",
+    "removed_at": "2021-11-06 10:00",
+    "escalation": "none",
+    "content_ref": "ref-1",
+    "description": "",
+    "staff_name": "",
+    "school_name": "",
+}
+
+
+def row(**changes: str) -> dict[str, str]:
+    """A valid complaint row with some fields changed."""
+    return {**GOOD_ROW, **changes}
+
+
+def write_csv(path: Path, rows: list[dict[str, str]], headers: list[str] | None = None) -> Path:
+    headers = headers or list(rows[0])
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(headers)
+        for r in rows:
+            writer.writerow(list(r.values()))
+    return path
+
+
+@pytest.fixture
+def log_file(tmp_path: Path):
+    """Write rows to a CSV log in the test's folder and return its path."""
+
+    def make(
+        rows: list[dict[str, str]], name: str = "log.csv", headers: list[str] | None = None
+    ) -> Path:
+        return write_csv(tmp_path / name, rows, headers)
+
+    return make

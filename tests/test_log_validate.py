@@ -1,0 +1,308 @@
+"""The complaint-log contract: every rejection reason, file-level errors, formats and dates."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from conftest import GOOD_ROW, row
+
+from analysis.config import PROJECT_ROOT, SAMPLE_AS_OF, SAMPLE_LOG, SAMPLE_MESSY_LOG
+from analysis.log.contract import COLUMNS
+from analysis.log.reader import NotAComplaintLog, read_log
+from analysis.log.validate import validate_file
+
+AS_OF = "2022-03-31"
+
+
+def problems(path: Path, as_of: str = AS_OF) -> list[tuple[str, str]]:
+    result = validate_file(path, as_of)
+    assert result.rows_read == result.n_valid + result.n_rejected
+    return list(zip(result.rejected["column"], result.rejected["code"], strict=True))
+
+
+def test_a_good_row_is_valid_and_canonical(log_file):
+    result = validate_file(log_file([row(platform=" tik tok ", role="Head Teacher")]), AS_OF)
+    assert result.n_valid == 1 and result.n_rejected == 0
+    valid = result.valid.iloc[0]
+    assert list(result.valid.columns) == list(COLUMNS)
+    assert valid["platform"] == "TikTok" and valid["role"] == "headteacher"
+    assert valid["reported_at"] == pd.Timestamp("2021-11-05 12:00")
+    assert result.valid.index[0] == 2  # spreadsheet row: header is row 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "code"),
+    [
+        ({"complaint_id": ""}, "complaint_id", "missing_required"),
+        ({"organisation": " "}, "organisation", "missing_required"),
+        ({"received_at": ""}, "received_at", "missing_required"),
+        ({"nation": "Englnd"}, "nation", "unknown_value"),
+        ({"phase": "secundary"}, "phase", "unknown_value"),
+        ({"role": "caretakr"}, "role", "unknown_value"),
+        ({"platform": "Instagarm"}, "platform", "unknown_value"),
+        ({"categories": "racist; bulying"}, "categories", "unknown_value"),
+        ({"outcome": "deleted"}, "outcome", "unknown_value"),
+        ({"received_at": "11/25/2021"}, "received_at", "us_date"),
+        ({"received_at": "05/11/21"}, "received_at", "ambiguous_date"),
+        ({"received_at": "31/02/2021"}, "received_at", "bad_date"),
+        ({"received_at": "last Tuesday"}, "received_at", "bad_date"),
+        ({"removed_at": "2022-04-02 10:00"}, "removed_at", "after_extract"),
+        ({"first_response_at": "2021-11-05 11:00"}, "first_response_at", "response_before_report"),
+        ({"removed_at": "2021-11-05 11:30"}, "removed_at", "removal_before_report"),
+        (
+            {"reported_by": "organisation", "reported_at": "2021-11-04 09:00"},
+            "reported_at",
+            "report_before_received",
+        ),
+        ({"removed_at": ""}, "removed_at", "outcome_contradiction"),
+        (
+            {"outcome": "no response", "first_response_at": ""},
+            "removed_at",
+            "outcome_contradiction",
+        ),
+        (
+            {"outcome": "no response", "removed_at": ""},
+            "first_response_at",
+            "outcome_contradiction",
+        ),
+        (
+            {"outcome": "no breach found", "first_response_at": "", "removed_at": ""},
+            "first_response_at",
+            "outcome_contradiction",
+        ),
+        (
+            {
+                "reported_at": "",
+                "first_response_at": "",
+                "removed_at": "",
+                "outcome": "no response",
+            },
+            "reported_at",
+            "outcome_contradiction",
+        ),
+    ],
+)
+def test_each_rejection_reason(log_file, changes, column, code):
+    rows = [row(), row(**{"complaint_id": "C2", **changes})]
+    assert (column, code) in problems(log_file(rows))
+    # The good row is untouched by its neighbour's problems.
+    assert validate_file(log_file(rows), AS_OF).n_valid == 1
+
+
+def test_unknown_value_suggests_the_nearest_valid_value(log_file):
+    result = validate_file(log_file([row(platform="Instagarm")]), AS_OF)
+    assert "did you mean 'Instagram'?" in result.rejected["reason"].iloc[0]
+
+
+def test_a_school_may_report_before_complaining_to_us(log_file):
+    early = row(
+        reported_by="school", reported_at="2021-11-01 09:00", received_at="2021-11-05 10:00"
+    )
+    assert validate_file(log_file([early]), AS_OF).n_valid == 1
+
+
+def test_duplicates_exact_copy_keeps_first_conflicting_ids_reject_both(log_file):
+    result = validate_file(
+        log_file([row(), row(), row(complaint_id="C9"), row(complaint_id="C9", nation="Wales")]),
+        AS_OF,
+    )
+    rejected = result.rejected.set_index("source_row")
+    assert result.n_valid == 1 and result.valid.index.tolist() == [2]
+    assert "exact duplicate of row 2" in rejected.loc[3, "reason"]
+    assert "also used on row(s) 5" in rejected.loc[4, "reason"]
+    assert result.rows_read == 4 and result.n_rejected == 3
+
+
+def test_a_column_with_a_us_date_makes_day_first_dates_ambiguous(log_file):
+    result = validate_file(
+        log_file(
+            [
+                row(received_at="11/25/2021"),
+                row(complaint_id="C2", received_at="03/04/2021"),
+                row(complaint_id="C3", received_at="25/11/2021"),
+            ]
+        ),
+        AS_OF,
+    )
+    codes = dict(zip(result.rejected["source_row"], result.rejected["code"], strict=True))
+    assert codes == {2: "us_date", 3: "ambiguous_date"}
+    assert result.valid["received_at"].tolist() == [pd.Timestamp("2021-11-25")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2021-11-05", "2021-11-05 00:00"),
+        ("2021-11-05T14:30:00", "2021-11-05 14:30"),
+        ("2021-07-05T14:30:00+00:00", "2021-07-05 15:30"),  # UTC to British Summer Time
+        ("05/11/2021", "2021-11-05 00:00"),
+        ("5/11/2021 09:15", "2021-11-05 09:15"),
+        ("05.11.2021", "2021-11-05 00:00"),
+    ],
+)
+def test_iso_and_uk_dates_parse(log_file, text, expected):
+    result = validate_file(
+        log_file(
+            [
+                row(
+                    received_at=text,
+                    reported_at="",
+                    first_response_at="",
+                    removed_at="",
+                    outcome="pending",
+                )
+            ]
+        ),
+        AS_OF,
+    )
+    assert result.valid["received_at"].iloc[0] == pd.Timestamp(expected)
+
+
+def test_headers_match_aliases_case_and_space_insensitively_with_a_bom(tmp_path):
+    headers = [
+        "Complaint ID",
+        " DATE RECEIVED",
+        "Logged_by",
+        "Country",
+        "School phase",
+        "Staff role",
+        "Platform",
+        "Abuse type",
+        "Date reported to platform",
+        "Reported by",
+        "Date of response",
+        "Outcome",
+        "Date removed",
+        "Escalated to",
+        "URL hash",
+        "Notes",
+        "Name",
+        "School",
+    ]
+    path = tmp_path / "bom.csv"
+    body = ",".join(headers) + "\n" + ",".join(f'"{v}"' for v in GOOD_ROW.values()) + "\n"
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    result = validate_file(path, AS_OF)
+    assert result.n_valid == 1 and result.valid["complaint_id"].iloc[0] == "C1"
+
+
+def test_extra_columns_are_reported_not_lost(log_file):
+    rows = [{**row(), "Internal note": "x"}]
+    assert validate_file(log_file(rows), AS_OF).ignored_columns == ["Internal note"]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"animal,colour\ncat,black\n", "not a complaint log"),
+        (
+            b"complaint_id,received_at,organisation\nC1,2021-11-05,U\n",
+            "missing required column(s): nation",
+        ),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
+        ("complaint_id,received_at\nC1,Gro\xdf".encode("latin-1"), "not UTF-8"),
+        (",".join(GOOD_ROW).encode() + b"\n", "no complaint rows"),
+    ],
+)
+def test_a_file_that_is_not_a_log_gets_one_clear_message(tmp_path, content, message):
+    path = tmp_path / "odd.csv"
+    path.write_bytes(content)
+    with pytest.raises(NotAComplaintLog, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_log(path)
+
+
+def test_garbage_with_an_excel_or_parquet_name_is_refused(tmp_path):
+    for name in ("log.xlsx", "log.parquet"):
+        (tmp_path / name).write_bytes(b"this is not a spreadsheet")
+        with pytest.raises(NotAComplaintLog, match=name):
+            read_log(tmp_path / name)
+
+
+def test_round_trip_csv_xlsx_parquet_gives_the_same_validated_frame(log_file, tmp_path):
+    rows = [
+        row(),
+        row(
+            complaint_id="C2",
+            platform="X",
+            outcome="no response",
+            first_response_at="",
+            removed_at="",
+            categories="racist",
+        ),
+    ]
+    from_csv = validate_file(log_file(rows), AS_OF).valid
+    frame = pd.DataFrame(rows)
+    frame.to_excel(tmp_path / "log.xlsx", index=False)
+    typed = frame.copy()
+    for name in ("received_at", "reported_at", "first_response_at", "removed_at"):
+        typed[name] = pd.to_datetime(typed[name].replace("", None))
+    typed.to_parquet(tmp_path / "log.parquet")
+    from_xlsx = validate_file(tmp_path / "log.xlsx", AS_OF).valid
+    from_parquet = validate_file(tmp_path / "log.parquet", AS_OF).valid
+    pd.testing.assert_frame_equal(from_csv, from_xlsx)
+    pd.testing.assert_frame_equal(
+        from_csv.reset_index(drop=True), from_parquet.reset_index(drop=True)
+    )
+
+
+def test_cli_reports_counts_writes_rejected_rows_and_exits_non_zero(log_file, tmp_path):
+    path = log_file([row(), row(complaint_id="C2", platform="Twiter")])
+    out = tmp_path / "out"
+    cmd = [
+        sys.executable,
+        "-m",
+        "analysis",
+        "validate",
+        str(path),
+        "--as-of",
+        AS_OF,
+        "--out-dir",
+        str(out),
+    ]
+    run = subprocess.run(cmd, capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert run.returncode == 1, run.stderr
+    assert "rows read            2" in run.stdout and "rejected             1" in run.stdout
+    assert "value not in the allowed list" in run.stdout
+    rejected = pd.read_csv(out / "log.rejected.csv")
+    assert rejected.loc[0, "source_row"] == 3 and rejected.loc[0, "column"] == "platform"
+    assert rejected.loc[0, "raw: platform"] == "Twiter"
+    assert len(pd.read_csv(out / "log.valid.csv")) == 1
+    allowed = subprocess.run(
+        [*cmd, "--allow-rejected"], capture_output=True, text=True, cwd=PROJECT_ROOT
+    )
+    assert allowed.returncode == 0
+
+
+def test_cli_not_a_log_is_one_line_not_a_traceback(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n")
+    run = subprocess.run(
+        [sys.executable, "-m", "analysis", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+    )
+    assert run.returncode == 2
+    assert (
+        run.stderr.startswith("error: x.csv: not a complaint log") and "Traceback" not in run.stderr
+    )
+
+
+def test_bundled_sample_is_clean_and_messy_sample_rejects_its_injected_errors():
+    clean = validate_file(SAMPLE_LOG, SAMPLE_AS_OF)
+    assert clean.n_rejected == 0 and clean.n_valid == clean.rows_read > 0
+    messy = validate_file(SAMPLE_MESSY_LOG, SAMPLE_AS_OF)
+    injected = pd.read_csv(SAMPLE_MESSY_LOG.with_name("complaints_messy.errors.csv"))
+    found = set(zip(messy.rejected["source_row"], messy.rejected["code"], strict=True))
+    missing = [
+        (r, c)
+        for r, c in zip(injected["source_row"], injected["reason"], strict=True)
+        if (r, c) not in found
+    ]
+    assert not missing, f"injected errors not caught: {missing}"
+    assert messy.rows_read == messy.n_valid + messy.n_rejected

@@ -1,0 +1,93 @@
+"""Project-level contracts: one-way data flow, environment files in step, documented contract, two commands."""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+
+import yaml
+
+from analysis.config import DATA_DIR, PROJECT_ROOT
+from analysis.log.contract import data_dictionary_markdown
+
+PACKAGE = PROJECT_ROOT / "analysis"
+#: Stages in the order data flows; a module may import only from its own stage or earlier ones.
+STAGES = [
+    "config",
+    "log",
+    "text",
+    "measures",
+    "rules",
+    "results",
+    "tdb",
+    "publish",
+    "report",
+    "cli",
+]
+
+
+def _stage(module: str) -> int:
+    parts = module.split(".")
+    if parts[0] != "analysis" or len(parts) == 1 or parts[1] == "__init__":
+        return -1  # the package root (__version__) is free for all
+    name = {"__main__": "cli"}.get(parts[1], parts[1])
+    assert name in STAGES, f"analysis.{parts[1]} is in no stage: add it to STAGES in this test"
+    return STAGES.index(name)
+
+
+def test_modules_import_only_from_earlier_stages():
+    wrong = []
+    for path in PACKAGE.rglob("*.py"):
+        module = ".".join(path.relative_to(PROJECT_ROOT).with_suffix("").parts)
+        own = _stage(module)
+        for node in ast.walk(ast.parse(path.read_text())):
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                targets = [node.module]
+            wrong += [f"{module} imports {t}" for t in targets if _stage(t) > own]
+    assert not wrong, "imports against the flow of data:\n" + "\n".join(wrong)
+
+
+def test_environment_yml_installs_this_package_with_every_extra():
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
+    deps = env["dependencies"]
+    python = [d for d in deps if isinstance(d, str) and d.startswith("python")]
+    assert python == ["python=3.11"], "environment.yml must pin python 3.11 like requires-python"
+    assert "3.11" in project["requires-python"]
+    pip_lists = [d["pip"] for d in deps if isinstance(d, dict) and "pip" in d]
+    assert "pip" in deps and len(pip_lists) == 1
+    (line,) = pip_lists[0]
+    extras = set(re.fullmatch(r"-e \.\[(.*)\]", line).group(1).split(","))
+    assert extras == set(project["optional-dependencies"]), (
+        "environment.yml extras drift from pyproject.toml"
+    )
+
+
+def test_lock_pins_every_dependency_of_pyproject():
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    wanted = project["dependencies"] + [
+        d for ds in project["optional-dependencies"].values() for d in ds
+    ]
+    lock = (PROJECT_ROOT / "requirements.lock").read_text().lower()
+    for requirement in wanted:
+        name = re.match(r"[A-Za-z0-9_.\-]+", requirement).group(0).lower().replace("_", "-")
+        assert re.search(rf"^{re.escape(name)}==\S+ \\$", lock, re.M), (
+            f"{name} is not pinned in requirements.lock"
+        )
+    assert "pandas==2." in lock, "pandas must stay below 3 for lifelines"
+    assert "e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779" in lock
+
+
+def test_data_readme_holds_the_data_dictionary_of_the_contract():
+    assert data_dictionary_markdown() in (DATA_DIR / "README.md").read_text()
+
+
+def test_readme_quick_start_and_ci_run_the_two_commands():
+    head = "\n".join((PROJECT_ROOT / "README.md").read_text().splitlines()[:30])
+    assert "make briefings" in head and "make test" in head
+    ci = (PROJECT_ROOT / ".ci" / "run").read_text()
+    assert re.search(r"^make test$", ci, re.M)
