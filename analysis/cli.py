@@ -18,7 +18,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "sample": ("analysis.log.sample", "generate a synthetic complaint log (seeded)"),
     "redact": ("analysis.text.redact", "redact names, schools, handles, contacts in text or a log"),
-    "duties": ("analysis.text.duties", "find duties, triggers and deadlines in a statute (text/HTML)"),
+    "duties": (
+        "analysis.text.duties",
+        "find duties, triggers and deadlines in a statute (text/HTML)",
+    ),
     "tdb": ("analysis.tdb.cli", "DSA Transparency Database: ingest archives, measures"),
 }
 

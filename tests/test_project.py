@@ -91,3 +91,25 @@ def test_readme_quick_start_and_ci_run_the_two_commands():
     assert "make briefings" in head and "make test" in head
     ci = (PROJECT_ROOT / ".ci" / "run").read_text()
     assert re.search(r"^make test$", ci, re.M)
+
+
+def test_notebooks_are_stored_stripped_with_one_parameters_cell():
+    import json
+
+    notebooks = sorted((PROJECT_ROOT / "notebooks").glob("*.ipynb"))
+    assert notebooks, "no notebooks found"
+    for path in notebooks:
+        nb = json.loads(path.read_text())
+        assert "kernelspec" not in nb.get("metadata", {}), f"{path.name}: kernelspec not stripped"
+        tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
+        assert len(tagged) == 1, f"{path.name}: {len(tagged)} cells tagged 'parameters'"
+        for cell in nb["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            contract = cell.get("metadata", {}).get(
+                "keep_output"
+            ) and "NBVAL_CHECK_OUTPUT" in "".join(cell["source"])
+            if not contract:
+                assert not cell.get("outputs") and cell.get("execution_count") is None, (
+                    f"{path.name}: outputs stored outside an nbval contract cell"
+                )
