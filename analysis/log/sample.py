@@ -37,8 +37,8 @@ from analysis.log.dates import parse_as_of
 # Calibration. Figures quoted from ../shared/data/*.csv are copied into data/README.md with URLs.
 # ----------------------------------------------------------------------------------------------
 
-#: Rows in the bundled sample. Chosen so that Union A logs 50+ TikTok reports in the fortnight
-#: before 11 Nov 2021, as ASCL did ("over 50" reports, statement of 11 Nov 2021).
+#: Rows in the bundled sample: small enough to read, big enough that Union A logs over 50 TikTok
+#: reports in the fortnight before 11 Nov 2021, as ASCL did ("over 50", a lower bound).
 DEFAULT_ROWS = 600
 
 #: The two logging organisations: fictional, and labelled so nobody mistakes them for real ones.
@@ -405,12 +405,12 @@ CATEGORY_PHRASES: dict[str, tuple[str, ...]] = {
     ),
 }
 OPENINGS: tuple[str, ...] = (
-    "{staff_title} ({role_text} at {school}) reports a {platform} account, {handle}, posting about them.",
-    "{staff_full}, {role_text} at {school}, contacted us about {platform} posts from {handle}.",
-    "Call from {school} about a {platform} video targeting {staff_title}. Link: {url}",
-    "Email from {staff_full} ({email}) at {school} about a {platform} post: {url}",
+    "{staff_title} ({role_text} at {school}) reports an account on {platform}, {handle}, posting about them.",
+    "{staff_full}, {role_text} at {school}, contacted us about posts on {platform} from {handle}.",
+    "Call from {school} about a video on {platform} targeting {staff_title}. Link: {url}",
+    "Email from {staff_full} ({email}) at {school} about a post on {platform}: {url}",
     "{school} reported content on {platform} naming {staff_title}, {role_text}.",
-    "{staff_title} from {school} says the {platform} account {handle} is posting about them.",
+    "{staff_title} from {school} says the account {handle} on {platform} is posting about them.",
 )
 POSTER_PHRASES: tuple[str, ...] = (
     "The account is thought to be run by {pupil}, a Year {year} pupil.",
@@ -434,7 +434,7 @@ CLOSINGS: tuple[str, ...] = (
 ROLE_TEXT: dict[str, tuple[str, ...]] = {
     "headteacher": ("headteacher", "head teacher", "principal"),
     "senior leader": ("deputy head", "assistant head", "head of year"),
-    "teacher": ("teacher", "class teacher", "maths teacher", "English teacher"),
+    "teacher": ("teacher", "class teacher", "form tutor"),
     "teaching assistant": ("teaching assistant",),
     "support staff": ("receptionist", "site manager", "lunchtime supervisor"),
     "governor": ("chair of governors", "governor"),
@@ -556,8 +556,6 @@ class _Posts:
     phase: np.ndarray
     role: np.ndarray
     categories: np.ndarray  # bool (posts x categories)
-    handle: list[str]
-    url: list[str]
     staff: np.ndarray  # (gender, first, surname, title)
     school: np.ndarray  # (shape, stem, saint)
 
@@ -611,22 +609,6 @@ def _draw_posts(rng: np.random.Generator, n: int, pool: NamePool) -> tuple[_Post
     )
     cats[np.flatnonzero(none), first] = True
 
-    # Poster handles and post URLs (the URL's SHA-256 is the content_ref).
-    handle_kind = rng.integers(0, 3, k)
-    h_a = rng.integers(0, 1 << 30, k)
-    h_b = rng.integers(0, 1 << 30, k)
-    h_num = rng.integers(0, 100, k)
-    handles = [
-        _handle(pool, int(kind), int(a), int(b), int(d))
-        for kind, a, b, d in zip(handle_kind, h_a, h_b, h_num, strict=True)
-    ]
-    numbers = rng.integers(7_000_000_000_000_000_000, 7_300_000_000_000_000_000, k, dtype=np.uint64)
-    tokens = TOKEN_ALPHABET[rng.integers(0, 64, (k, 11))].view("S11").ravel().astype(str)
-    urls = [
-        URL_TEMPLATES[PLATFORMS[p]].format(h=h[1:], n=int(num), t=tok)
-        for p, h, num, tok in zip(platform, handles, numbers, tokens, strict=True)
-    ]
-    # Sexist abuse in these logs targets women: a post with it is about a female member of staff.
     gender = np.where(cats[:, CATEGORIES.index("sexist")], 0, rng.integers(0, 2, k))
     first_name = rng.integers(0, 1 << 30, k)
     staff = np.stack([gender, first_name, rng.integers(0, 1 << 30, k), rng.random(k) * 1e6], 1)
@@ -639,8 +621,6 @@ def _draw_posts(rng: np.random.Generator, n: int, pool: NamePool) -> tuple[_Post
         phase=phase,
         role=role,
         categories=cats,
-        handle=handles,
-        url=urls,
         staff=staff.astype(np.int64),
         school=school,
     )
@@ -687,9 +667,7 @@ def generate(
     # One row per complaint: the post's union reports, then its helpline reports; keep the first n.
     per_post = counts.sum(axis=1)
     post = np.repeat(np.arange(len(per_post)), per_post)[:n]
-    org = np.concatenate(
-        [np.repeat([0, 1], c) for c in counts]  # small k: a list of short arrays
-    )[:n].astype(np.int64)
+    org = np.repeat(np.tile([0, 1], len(counts)), counts.ravel())[:n]
     starts = np.concatenate([[0], np.cumsum(per_post)[:-1]])
     nth = np.arange(n) - starts[post]
     as_of_min = int(np.datetime64(as_of_ts, "m").astype(np.int64))
@@ -782,12 +760,12 @@ def generate(
             "outcome": outcome,
             "removed_at": _stamps(np.where(acted, removed, nan)),
             "escalation": escalation,
-            "content_ref": _content_refs(posts.url)[post],
+            "content_ref": None,
             "description": None,
             "staff_name": None,
             "school_name": None,
         },
-        columns=list(COLUMNS),
+        copy=False,  # the arrays are new: copying a million-row log would only cost time
     )
     text_categories = pd.Series(_category_strings(cats), name="text_categories")
     miscoded_rows = np.flatnonzero((coded != cats).any(axis=1))
@@ -799,8 +777,14 @@ def generate(
         }
     )
     identifiers = pd.DataFrame(columns=["complaint_id", "kind", "value"])
+    used, post_row = np.unique(post, return_inverse=True)
     if with_text:
-        identifiers = _add_text(frame, posts, post, cats, pool, _stream(seed, 1))
+        text_rng = _stream(seed, 1)
+        handles, urls = _post_urls(text_rng, pool, posts.platform[used])
+        frame["content_ref"] = _sha256(urls)[post_row]
+        identifiers = _add_text(frame, posts, post, post_row, handles, urls, cats, pool, text_rng)
+    else:  # no URL text to hash: a random 256-bit reference of the same shape
+        frame["content_ref"] = _random_refs(_stream(seed, 3), len(used))[post_row]
     return SampleLog(frame, identifiers, text_categories, miscoded, seed, name_pool, as_of_ts)
 
 
@@ -842,21 +826,45 @@ def _category_strings(mask: np.ndarray) -> np.ndarray:
 def _miscode(rng: np.random.Generator, cats: np.ndarray) -> np.ndarray:
     """The categories as coded: a few rows lose a category the text shows or gain one it does not."""
     coded = cats.copy()
-    n, k = cats.shape
-    rows = np.flatnonzero(rng.random(n) < MISCODED_SHARE)
-    pick = rng.random((len(rows), k))
-    for row, scores in zip(rows, pick, strict=True):
-        present = np.flatnonzero(coded[row])
-        if len(present) > 1 and scores[0] < 0.5:
-            coded[row, present[np.argmax(scores[present])]] = False  # a category left out
-        else:
-            absent = np.flatnonzero(~coded[row])
-            coded[row, absent[np.argmax(scores[absent])]] = True  # one the text does not support
+    rows = np.flatnonzero(rng.random(len(cats)) < MISCODED_SHARE)
+    scores = rng.random((len(rows), cats.shape[1]))
+    present = coded[rows]
+    drop = (present.sum(axis=1) > 1) & (rng.random(len(rows)) < 0.5)
+    dropped = np.where(present, scores, -1).argmax(axis=1)  # a category left out
+    added = np.where(~present, scores, -1).argmax(axis=1)  # one the text does not support
+    coded[rows[drop], dropped[drop]] = False
+    coded[rows[~drop], added[~drop]] = True
     return coded
 
 
-def _content_refs(urls: list[str]) -> np.ndarray:
+def _sha256(urls: list[str]) -> np.ndarray:
     return np.array([hashlib.sha256(u.encode()).hexdigest() for u in urls], dtype=object)
+
+
+def _random_refs(rng: np.random.Generator, k: int) -> np.ndarray:
+    """``k`` random 64-character hex strings, vectorised (for big logs without text)."""
+    raw = rng.integers(0, 256, (k, 32), dtype=np.uint8).tobytes()
+    return np.array([raw[i : i + 32].hex() for i in range(0, len(raw), 32)], dtype=object)
+
+
+def _post_urls(
+    rng: np.random.Generator, pool: NamePool, platform: np.ndarray
+) -> tuple[list[str], list[str]]:
+    """Poster handles and post URLs (the URL's SHA-256 is the post's content_ref)."""
+    k = len(platform)
+    kind, a, b = rng.integers(0, 3, k), rng.integers(0, 1 << 30, k), rng.integers(0, 1 << 30, k)
+    digits = rng.integers(0, 100, k)
+    handles = [
+        _handle(pool, int(kd), int(x), int(y), int(d))
+        for kd, x, y, d in zip(kind, a, b, digits, strict=True)
+    ]
+    numbers = rng.integers(7_000_000_000_000_000_000, 7_300_000_000_000_000_000, k, dtype=np.uint64)
+    tokens = TOKEN_ALPHABET[rng.integers(0, 64, (k, 11))].view("S11").ravel().astype(str)
+    urls = [
+        URL_TEMPLATES[PLATFORMS[p]].format(h=h[1:], n=int(num), t=tok)
+        for p, h, num, tok in zip(platform, handles, numbers, tokens, strict=True)
+    ]
+    return handles, urls
 
 
 # ----------------------------------------------------------------------------------------------
@@ -891,6 +899,9 @@ def _add_text(
     frame: pd.DataFrame,
     posts: _Posts,
     post: np.ndarray,
+    post_row: np.ndarray,
+    handles: list[str],
+    urls: list[str],
     cats: np.ndarray,
     pool: NamePool,
     rng: np.random.Generator,
@@ -926,8 +937,8 @@ def _add_text(
             "staff_title": (f"{title} {last}", ("person", last)),
             "staff_full": (f"{first} {last}", ("person", f"{first} {last}")),
             "school": (school, ("school", school)),
-            "handle": (posts.handle[p], ("handle", posts.handle[p])),
-            "url": (posts.url[p], ("url", posts.url[p])),
+            "handle": (handles[post_row[i]], ("handle", handles[post_row[i]])),
+            "url": (urls[post_row[i]], ("url", urls[post_row[i]])),
             "email": (email, ("email", email)),
             "phone": (phone, ("phone", phone)),
             "postcode": (postcode, ("postcode", postcode)),
@@ -960,7 +971,12 @@ def _add_text(
                     POSTER_PHRASES[d[7] % len(POSTER_PHRASES)],
                     pupil=(pupil, ("person", pupil)),
                     pupil2=(pupil2, ("person", pupil2)),
-                    year=(str(7 + d[12] % 7), None),
+                    year=(
+                        str(
+                            3 + d[12] % 4 if phases[i] in ("nursery", "primary") else 7 + d[12] % 5
+                        ),
+                        None,
+                    ),
                 )
             )
         if chance[i, 1] < 0.4:
