@@ -539,7 +539,10 @@ def _daily_intensity() -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
     return days, background * weekday, wave * weekday
 
 
-def _lognormal_minutes(rng: np.random.Generator, median_hours, sigma, size: int) -> np.ndarray:
+def _lognormal_minutes(
+    rng: np.random.Generator, median_hours: float | np.ndarray, sigma: float | np.ndarray, size: int
+) -> np.ndarray:
+    """Heavy-tailed delays in minutes: log-normal with the given median (hours) and sigma."""
     return np.exp(
         np.log(np.asarray(median_hours) * 60.0) + np.asarray(sigma) * rng.standard_normal(size)
     )
@@ -560,7 +563,7 @@ class _Posts:
     school: np.ndarray  # (shape, stem, saint)
 
 
-def _draw_posts(rng: np.random.Generator, n: int, pool: NamePool) -> tuple[_Posts, np.ndarray]:
+def _draw_posts(rng: np.random.Generator, n: int) -> tuple[_Posts, np.ndarray]:
     """Enough posts to give ``n`` complaints; returns them and the (union, helpline) counts per post."""
     nation_p = _weights(NATION_WORKFORCE, NATIONS)
     expected = CAPTURE_UNION * (1 + REPEAT_MEAN) + CAPTURE_HELPLINE * (1 + REPEAT_MEAN)
@@ -610,8 +613,7 @@ def _draw_posts(rng: np.random.Generator, n: int, pool: NamePool) -> tuple[_Post
     cats[np.flatnonzero(none), first] = True
 
     gender = np.where(cats[:, CATEGORIES.index("sexist")], 0, rng.integers(0, 2, k))
-    first_name = rng.integers(0, 1 << 30, k)
-    staff = np.stack([gender, first_name, rng.integers(0, 1 << 30, k), rng.random(k) * 1e6], 1)
+    staff = np.stack([gender, *(rng.integers(0, 1 << 30, k) for _ in range(3))], 1)
     school = np.stack([rng.integers(0, 1 << 30, k) for _ in range(3)], 1)
     posts = _Posts(
         base=day_minutes + minute,
@@ -621,7 +623,7 @@ def _draw_posts(rng: np.random.Generator, n: int, pool: NamePool) -> tuple[_Post
         phase=phase,
         role=role,
         categories=cats,
-        staff=staff.astype(np.int64),
+        staff=staff,
         school=school,
     )
     return posts, counts
@@ -650,8 +652,9 @@ def generate(
 ) -> SampleLog:
     """A synthetic complaint log of ``n`` rows, the same for the same arguments.
 
-    ``with_text=False`` leaves description, staff_name and school_name empty (and plants no
-    identifiers): the other columns are identical, and a million rows take a few seconds.
+    ``with_text=False`` leaves description, staff_name and school_name empty and plants no
+    identifiers; ``content_ref`` is then a random reference instead of a URL hash (the same posts
+    share it), and every other column is identical. A million rows take a few seconds.
     """
     if name_pool not in NAME_POOLS:
         raise ValueError(f"name_pool must be one of {sorted(NAME_POOLS)}, not {name_pool!r}")
@@ -662,7 +665,7 @@ def generate(
         raise ValueError(f"the extract date must be after the period ends ({PERIOD[1]:%Y-%m-%d})")
     pool = NAME_POOLS[name_pool]
     rng = _stream(seed, 0)
-    posts, counts = _draw_posts(rng, n, pool)
+    posts, counts = _draw_posts(rng, n)
 
     # One row per complaint: the post's union reports, then its helpline reports; keep the first n.
     per_post = counts.sum(axis=1)
