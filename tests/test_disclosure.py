@@ -19,6 +19,7 @@ from analysis.publish.disclosure import (
     TOTAL,
     coarsen_survival_table,
     publish_table,
+    survival_at_hours,
 )
 
 
@@ -200,32 +201,73 @@ KM = pd.DataFrame(
     {
         "platform": ["TikTok"] * 5,
         "timeline": [6.0, 24.0, 48.0, 168.0, 336.0],
-        "at_risk": [50, 30, 12, 8, 3],
-        "events": [5, 12, 2, 4, 1],
-        "censored": [0, 6, 2, 1, 2],
-        "estimate": [0.9, 0.54, 0.45, 0.225, 0.15],
-        "lower": [0.8, 0.4, 0.3, 0.1, 0.05],
-        "upper": [0.95, 0.66, 0.6, 0.4, 0.3],
+        "at_risk": [50, 45, 27, 17, 8],  # each row: previous at risk - events - censored
+        "events": [5, 12, 10, 4, 1],
+        "censored": [0, 6, 0, 5, 7],
+        "estimate": [0.9, 0.66, 0.4156, 0.3178, 0.2781],
+        "lower": [0.8, 0.5, 0.3, 0.2, 0.1],
+        "upper": [0.95, 0.75, 0.55, 0.45, 0.4],
     }
 )
 
 
 def test_survival_table_stops_where_fewer_than_threshold_at_risk() -> None:
     published = coarsen_survival_table(KM, threshold=10)
-    assert published.frame["timeline"].tolist() == [6.0, 24.0, 48.0]
-    assert published.frame["estimate"].tolist() == [0.9, 0.54, 0.45]
+    assert published.frame["timeline"].tolist() == [6.0, 24.0, 48.0, 168.0]
+    assert published.frame["estimate"].tolist() == [0.9, 0.66, 0.4156, 0.3178]
     assert "fewer than 10 complaints remain at risk" in published.footnote
 
 
 def test_survival_counts_suppressed_in_pairs() -> None:
     frame = coarsen_survival_table(KM, threshold=10).frame
-    # 5 events with 0 censored: the 0 goes too, or 50 - 30 - 0 would give the 5 away.
-    assert frame[["events", "censored"]].iloc[0].tolist() == [CONFIDENTIAL, CONFIDENTIAL]
-    assert frame[["events", "censored"]].iloc[1].tolist() == [CONFIDENTIAL, CONFIDENTIAL]
-    assert frame["at_risk"].tolist() == ["50", "30", "12"]
+    pairs = frame[["events", "censored"]].to_numpy().tolist()
+    # 5 events with 0 censored: the 0 goes too, or 50 - 45 - 0 would give the 5 away.
+    assert pairs[0] == [CONFIDENTIAL, CONFIDENTIAL]
+    assert pairs[1] == [CONFIDENTIAL, CONFIDENTIAL]  # 12 events, but 6 censored
+    assert pairs[2] == ["10", "0"]
+    assert frame["at_risk"].tolist() == ["50", "45", "27", "17"]
 
 
 def test_survival_rows_marked_rather_than_dropped() -> None:
     frame = coarsen_survival_table(KM, threshold=10, truncate=False).frame
     assert len(frame) == 5
-    assert (frame.iloc[3:][["at_risk", "estimate", "lower", "upper"]] == CONFIDENTIAL).all().all()
+    last = frame.iloc[4][["at_risk", "events", "censored", "estimate", "lower", "upper"]]
+    assert (last == CONFIDENTIAL).all()
+
+
+def test_coarsened_at_reporting_times() -> None:
+    frame = coarsen_survival_table(KM, threshold=10, at_hours=[0, 24, 48, 168]).frame
+    # 0 h: all 50 waiting; to 24 h: 17 events, 6 censored; to 48 h: 10 and 0; to 168 h: 8 left.
+    assert frame["timeline"].tolist() == [0.0, 24.0, 48.0]
+    assert frame["at_risk"].tolist() == ["50", "27", "17"]
+    assert frame["events"].tolist() == ["0", CONFIDENTIAL, "10"]
+    assert frame["estimate"].tolist() == [1.0, 0.66, 0.4156]
+
+
+def test_reporting_times_agree_with_the_kaplan_meier_shares() -> None:
+    from analysis.measures.response_times import kaplan_meier
+
+    rng = np.random.default_rng(7)
+    n = 300
+    hours = np.round(rng.exponential(60, n), 1)
+    answered = rng.random(n) < 0.8
+    times = pd.DataFrame(
+        {
+            "platform": rng.choice(["TikTok", "X"], n),
+            "hours_to_response": hours,
+            "responded": answered,
+            "hours_to_removal": hours,
+            "removed": answered,
+        }
+    )
+    km = kaplan_meier(times, "response", within=(24.0, 48.0, 168.0))
+    at = survival_at_hours(km.survival, [24, 48, 168], by="platform")
+    merged = at.merge(km.within, left_on=["platform", "timeline"], right_on=["platform", "hours"])
+    assert len(merged) == 9
+    assert (1 - merged["estimate"]).to_numpy() == pytest.approx(merged["share"].to_numpy())
+    assert (merged["at_risk_x"] == merged["at_risk_y"]).all()
+    # Counts per interval add up: everyone starts at risk and leaves by event or censoring.
+    for label, group in at.groupby("platform"):
+        size = len(times) if label == "All platforms" else int((times["platform"] == label).sum())
+        left = group["events"].sum() + group["censored"].sum()
+        assert size - left == group["at_risk"].iloc[-1]

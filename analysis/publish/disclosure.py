@@ -303,9 +303,58 @@ def publish_table(
     )
 
 
+def survival_at_hours(
+    table: pd.DataFrame,
+    hours: Sequence[float],
+    by: str | None = None,
+    time: str = "timeline",
+) -> pd.DataFrame:
+    """Reduce a Kaplan-Meier table at every event time to a few reporting times (per ``by`` group).
+
+    Input columns as ``analysis.measures.response_times.kaplan_meier(...).survival``: ``time``,
+    at_risk (just before that time), events, censored, estimate, lower, upper. Output, one row per
+    hour: at_risk (complaints still waiting *after* that hour), events and censored in the interval
+    since the previous reporting time, and the estimate with its CI at that hour (the step function's
+    value). Fewer, wider steps: one interval's events can no longer be read off a single step.
+    """
+    hours = np.sort(np.asarray(hours, dtype=float))
+    groups = [(None, table)] if by is None else list(table.groupby(by, sort=False))
+    frames = []
+    for label, group in groups:
+        group = group.sort_values(time)
+        t = group[time].to_numpy(dtype=float)
+        upto = np.searchsorted(t, hours, side="right")  # rows at or before each hour
+        start = int(group["at_risk"].iloc[0]) if len(group) else 0
+        cum = {
+            c: np.concatenate([[0], np.cumsum(group[c].to_numpy())]) for c in ("events", "censored")
+        }
+        step = {
+            c: np.concatenate([[1.0], group[c].to_numpy(dtype=float)])[upto]
+            for c in ("estimate", "lower", "upper")
+        }
+        events, censored = (
+            np.diff(np.concatenate([[0], cum[c][upto]])) for c in ("events", "censored")
+        )
+        frame = pd.DataFrame(
+            {
+                time: hours,
+                "at_risk": start - cum["events"][upto] - cum["censored"][upto],
+                "events": events,
+                "censored": censored,
+                **step,
+            }
+        )
+        if by is not None:
+            frame.insert(0, by, label)
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)
+
+
 def coarsen_survival_table(
     table: pd.DataFrame,
     threshold: int = SUPPRESSION_THRESHOLD,
+    at_hours: Sequence[float] | None = None,
+    by: str | None = None,
     at_risk: str = "at_risk",
     counts: Sequence[str] = ("events", "censored"),
     values: Sequence[str] = ("estimate", "lower", "upper"),
@@ -313,18 +362,21 @@ def coarsen_survival_table(
 ) -> PublishedTable:
     """Make a Kaplan-Meier table fit to show readers (columns as in ``analysis.measures``).
 
+    - With ``at_hours`` (e.g. 0, 24, 48, 168), the table is first reduced to those reporting times
+      (:func:`survival_at_hours`, per ``by`` group). Do this for anything printed: at every event
+      time, the step in the estimate and the number at risk imply the number of events
+      (events = at risk x (1 - S(t) / S(t-))) whatever the count columns show.
     - Where fewer than ``threshold`` complaints are at risk, the row's estimate and CI are not
       shown: the row is dropped (``truncate=True``, the curve simply stops) or every value in it
-      reads ``[c]``. A survival estimate near the end of follow-up rests on a handful of people and
-      each step there reveals one of them.
-    - Event and censored counts from 1 to ``threshold - 1`` read ``[c]``. Because a row's events
-      plus censored equal the fall in the number at risk to the next row, suppressing one of the
-      pair would give it away: both are suppressed together.
+      reads ``[c]``. An estimate near the end of follow-up rests on a handful of people.
+    - Event and censored counts from 1 to ``threshold - 1`` read ``[c]``. A row's events plus
+      censored equal the fall in the number at risk between rows, so suppressing one of the pair
+      would give it away: both are suppressed together.
 
-    Pass a table at reporting times (e.g. 24 h, 48 h, 7 days) rather than at every event time: at
-    an event time the step in the estimate together with the number at risk still implies the
-    number of events (events = at risk x (1 - S(t) / S(t-))), whatever the count columns show.
+    Estimates stay numbers (for the caller to format as percentages); counts become strings.
     """
+    if at_hours is not None:
+        table = survival_at_hours(table, at_hours, by=by)
     out = table.copy()
     thin = out[at_risk].to_numpy(dtype=float) < threshold
     pair = out[list(counts)].to_numpy(dtype=float)
