@@ -252,3 +252,13 @@ def test_readmes_say_it_is_synthetic_and_how_to_regenerate():
     section = data_readme.split("## Synthetic sample data", 1)[1].split("\n## ", 1)[0]
     assert "synthetic" in section.lower() and "python -m analysis sample --bundled" in section
     assert "https://" in section  # sources are cited
+
+
+def test_an_earlier_extract_date_cuts_the_year_short(tmp_path):
+    early = generate(2, 300, as_of="2022-03-31")
+    assert early.frame["received_at"].max() < pd.Timestamp("2022-03-25")
+    early.write(tmp_path / "early.csv")
+    result = validate_file(tmp_path / "early.csv", as_of="2022-03-31")
+    assert result.n_rejected == 0 and result.n_valid == 300
+    with pytest.raises(ValueError, match="five weeks"):
+        generate(2, 10, as_of="2021-09-20")

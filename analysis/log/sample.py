@@ -527,9 +527,9 @@ def _choice(rng: np.random.Generator, p: np.ndarray, size: int) -> np.ndarray:
     )
 
 
-def _daily_intensity() -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
-    """Days of the period, the background rate and the wave rate of complaints on each day."""
-    days = pd.date_range(*PERIOD, freq="D")
+def _daily_intensity(end: pd.Timestamp) -> tuple[pd.DatetimeIndex, np.ndarray, np.ndarray]:
+    """Days from the start of the period to ``end``, and the background and wave rates on each day."""
+    days = pd.date_range(PERIOD[0], end, freq="D")
     background = np.ones(len(days))
     for start, end in HOLIDAYS:
         background[(days >= start) & (days <= end)] = HOLIDAY_FACTOR
@@ -563,7 +563,7 @@ class _Posts:
     school: np.ndarray  # (shape, stem, saint)
 
 
-def _draw_posts(rng: np.random.Generator, n: int) -> tuple[_Posts, np.ndarray]:
+def _draw_posts(rng: np.random.Generator, n: int, end: pd.Timestamp) -> tuple[_Posts, np.ndarray]:
     """Enough posts to give ``n`` complaints; returns them and the (union, helpline) counts per post."""
     nation_p = _weights(NATION_WORKFORCE, NATIONS)
     expected = CAPTURE_UNION * (1 + REPEAT_MEAN) + CAPTURE_HELPLINE * (1 + REPEAT_MEAN)
@@ -583,7 +583,7 @@ def _draw_posts(rng: np.random.Generator, n: int) -> tuple[_Posts, np.ndarray]:
     k = int(np.searchsorted(total, n)) + 1
     nation, counts = nation[:k], counts[:k]
 
-    days, background, wave_rate = _daily_intensity()
+    days, background, wave_rate = _daily_intensity(end)
     total_rate = background + wave_rate
     day = _choice(rng, total_rate, k)
     wave = rng.random(k) < wave_rate[day] / total_rate[day]
@@ -661,11 +661,13 @@ def generate(
     if n < 1:
         raise ValueError("n must be at least 1")
     as_of_ts = parse_as_of(as_of) if isinstance(as_of, str) else pd.Timestamp(as_of)
-    if as_of_ts <= PERIOD[1] + pd.Timedelta(days=1):
-        raise ValueError(f"the extract date must be after the period ends ({PERIOD[1]:%Y-%m-%d})")
+    # An earlier extract date cuts the school year short: complaints stop a week before it.
+    end = min(PERIOD[1], as_of_ts.normalize() - pd.Timedelta(days=PENDING_DAYS))
+    if end < PERIOD[0] + pd.Timedelta(days=28):
+        raise ValueError(f"the extract date must be at least five weeks after {PERIOD[0]:%Y-%m-%d}")
     pool = NAME_POOLS[name_pool]
     rng = _stream(seed, 0)
-    posts, counts = _draw_posts(rng, n)
+    posts, counts = _draw_posts(rng, n, end)
 
     # One row per complaint: the post's union reports, then its helpline reports; keep the first n.
     per_post = counts.sum(axis=1)
