@@ -188,6 +188,7 @@ def km_chart(
     alt: str,
     event_label: str = "answered",
     max_hours: float | None = None,
+    min_at_risk: int = 1,
     name: str = "km-chart",
 ) -> Chart:
     """Share with the event (answered, removed) by time since report: 1 - Kaplan-Meier, per group.
@@ -196,7 +197,12 @@ def km_chart(
     (group, timeline, censored, estimate, lower, upper). Draws each curve as a step with its 95%
     band shaded, censored complaints as ``|`` ticks on the curve, and the group's name at the end
     of its line; each group has its own colour *and* line style.
+
+    Disclosure control: each curve stops before the first time fewer than ``min_at_risk``
+    complaints are still waiting (pass the suppression threshold), because a step there reveals
+    what happened to one or two people; a group that starts below it is not drawn at all.
     """
+    survival = survival[survival["at_risk"] >= min_at_risk]
     groups = list(dict.fromkeys(survival[group]))
     horizon = max_hours or float(survival["timeline"].max())
     with plt.style.context(AF_STYLE):

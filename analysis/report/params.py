@@ -23,6 +23,17 @@ from analysis.log.contract import NATIONS, PLATFORMS
 
 Audience = Literal["minister", "union"]
 
+#: The title of each audience's briefing, printed on every page and as the document's heading.
+AUDIENCE_TITLES: dict[str, str] = {
+    "minister": "Online abuse of school staff: how fast platforms act, and the options for a duty",
+    "union": "Online abuse of school staff: what members reported, and what to ask for",
+}
+#: Who each briefing is for, printed on every page.
+AUDIENCE_LABELS: dict[str, str] = {
+    "minister": "Briefing for ministers",
+    "union": "Briefing for union executives and officers",
+}
+
 #: A protective marking is printed as given; it must look like one (capitals, e.g. "OFFICIAL",
 #: "OFFICIAL-SENSITIVE") so that a value such as a file path cannot end up in every page's margin.
 MARKING_PATTERN = re.compile(r"^[A-Z][A-Z0-9 :\-]{2,59}$")

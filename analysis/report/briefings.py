@@ -1,0 +1,180 @@
+"""``python -m analysis briefings``: execute the briefing notebook per audience, render HTML and PDF.
+
+Each parameters file (default ``params/minister.yaml`` and ``params/union.yaml``) is one briefing:
+its values are merged over the notebook's own defaults and checked before any kernel starts. The
+notebook is executed with papermill into ``reports/executed/``, then rendered to
+``reports/briefing-<params file stem>.html`` and ``.pdf``.
+
+Speed: papermill, nbconvert and WeasyPrint take about two seconds to import, so they are imported
+once, here, before the audiences are forked into a pool of (by default) two worker processes that
+each execute and render one briefing; on two cores both briefings take little more than one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import multiprocessing
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR, PROJECT_ROOT, REPORTS_DIR
+from analysis.report.params import (
+    AUDIENCE_LABELS,
+    AUDIENCE_TITLES,
+    ParameterError,
+    load_params_file,
+    resolve_path,
+    validate_parameters,
+)
+from analysis.report.render import PageInfo, render
+from analysis.report.runner import NotebookFailed, execute, notebook_defaults
+
+BRIEFING_NOTEBOOK = NOTEBOOKS_DIR / "04_briefing.ipynb"
+DEFAULT_PARAMS = (PARAMS_DIR / "minister.yaml", PARAMS_DIR / "union.yaml")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One briefing to produce: a notebook, its parameters, and where its files go."""
+
+    name: str
+    notebook: Path
+    parameters: dict[str, Any]
+    page: PageInfo
+    out_dir: Path
+
+    @property
+    def executed(self) -> Path:
+        return self.out_dir / "executed" / f"{self.notebook.stem}-{self.name}.ipynb"
+
+    @property
+    def html(self) -> Path:
+        return self.out_dir / f"briefing-{self.name}.html"
+
+    @property
+    def pdf(self) -> Path:
+        return self.out_dir / f"briefing-{self.name}.pdf"
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(PROJECT_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _say(job: Job, message: str) -> None:
+    print(f"[{job.name}] {message}", flush=True)
+
+
+def make_job(params_file: Path, notebook: Path, out_dir: Path, today: dt.date) -> Job:
+    """Merge a parameters file over the notebook's defaults and check them (ParameterError)."""
+    given = load_params_file(params_file)
+    merged = {**notebook_defaults(notebook), **given}
+    checked = validate_parameters(merged)
+    page = PageInfo(
+        title=AUDIENCE_TITLES[checked.audience],
+        audience=AUDIENCE_LABELS[checked.audience],
+        date=f"{today:%-d %B %Y} · data to {checked.as_of:%-d %B %Y}",
+        marking=checked.protective_marking,
+    )
+    return Job(Path(params_file).stem, notebook, checked.echo(), page, out_dir)
+
+
+def run_job(job: Job) -> tuple[str, float]:
+    """Execute then render one briefing; return its name and seconds taken.
+
+    Outputs of an earlier run are removed first: after a failure there must be no PDF that a
+    reader could take for this run's.
+    """
+    start = time.perf_counter()
+    for stale in (job.pdf, job.html):
+        stale.unlink(missing_ok=True)
+    _say(job, f"executing {_display(job.notebook)} -> {_display(job.executed)}")
+    execute(job.notebook, job.executed, job.parameters, cwd=job.notebook.parent)
+    executed_at = time.perf_counter()
+    _say(job, f"executed in {executed_at - start:.1f} s; rendering HTML and PDF")
+    render(job.executed, job.page, job.html, job.pdf)
+    seconds = time.perf_counter() - start
+    _say(job, f"wrote {_display(job.pdf)} and {_display(job.html)} ({seconds:.1f} s in all)")
+    return job.name, seconds
+
+
+def run_jobs(jobs: list[Job], workers: int) -> list[str]:
+    """Run jobs, ``workers`` at a time; return one error message per failed job."""
+    errors: list[str] = []
+    if workers <= 1 or len(jobs) == 1:
+        for job in jobs:
+            try:
+                run_job(job)
+            except Exception as exc:  # report every briefing's failure, then exit non-zero
+                errors.append(_failure(job.name, exc))
+        return errors
+    # fork: workers inherit the imports already paid for in this process.
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        futures = {job.name: pool.submit(run_job, job) for job in jobs}
+        for name, future in futures.items():
+            try:
+                future.result()
+            except Exception as exc:  # report every briefing's failure, then exit non-zero
+                errors.append(_failure(name, exc))
+    return errors
+
+
+def _failure(name: str, exc: Exception) -> str:
+    if isinstance(exc, NotebookFailed):
+        return f"[{name}] {exc}"
+    return f"[{name}] {type(exc).__name__}: {exc}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis briefings",
+        description="Execute the briefing notebook for each parameters file and render "
+        "reports/briefing-<name>.pdf and .html (executed notebooks kept in reports/executed/).",
+    )
+    parser.add_argument(
+        "--params",
+        nargs="+",
+        type=Path,
+        default=list(DEFAULT_PARAMS),
+        metavar="YAML",
+        help="parameters files, one briefing each (default: params/minister.yaml params/union.yaml)",
+    )
+    parser.add_argument(
+        "--notebook",
+        type=Path,
+        default=BRIEFING_NOTEBOOK,
+        help="notebook to execute (default: notebooks/04_briefing.ipynb)",
+    )
+    parser.add_argument(
+        "--out-dir", type=Path, default=REPORTS_DIR, help="output folder (default: reports/)"
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=2, help="briefings produced at once (default: 2)"
+    )
+    args = parser.parse_args(argv)
+
+    start = time.perf_counter()
+    notebook = resolve_path(args.notebook)
+    names = [Path(p).stem for p in args.params]
+    if len(set(names)) != len(names):
+        parser.error("two parameters files have the same name: their briefings would collide")
+    try:
+        today = dt.date.today()
+        jobs = [make_job(p, notebook, resolve_path(args.out_dir), today) for p in args.params]
+    except (ParameterError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    errors = run_jobs(jobs, args.jobs)
+    for message in errors:
+        print(f"error: {message}", file=sys.stderr)
+    done = len(jobs) - len(errors)
+    print(f"{done} of {len(jobs)} briefing(s) written in {time.perf_counter() - start:.1f} s")
+    return 1 if errors else 0
