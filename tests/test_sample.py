@@ -161,7 +161,8 @@ def test_responses_are_heavy_tailed_and_often_never_come(log):
     never = f["first_response_at"].isna().mean()
     assert 0.3 < never < 0.6
     hours = (f["first_response_at"] - f["reported_at"]).dt.total_seconds() / 3600
-    assert hours.mean() > 1.5 * hours.median() and hours.max() > 20 * hours.median()
+    assert hours.mean() > 1.5 * hours.median()
+    assert np.log(hours.dropna()).std() > 1.0  # log-normal spread: days to weeks in the tail
     medians = hours.groupby(f["platform"]).median()
     assert medians.max() > 2 * medians.min()
 

@@ -603,7 +603,9 @@ def _draw_posts(rng: np.random.Generator, n: int, end: pd.Timestamp) -> tuple[_P
     role = _choice(rng, _weights(ROLE_WEIGHTS, ROLES), k)
     wave_p = np.array([WAVE_CATEGORIES[c] for c in CATEGORIES])
     back_p = np.array([BACKGROUND_CATEGORIES[c] for c in CATEGORIES])
-    cats = rng.random((k, len(CATEGORIES))) < np.where(wave[:, None], wave_p, back_p)
+    cats = np.empty((k, len(CATEGORIES)), dtype=bool)
+    for j in range(len(CATEGORIES)):  # column by column: a 10M-row log stays within memory
+        cats[:, j] = rng.random(k) < np.where(wave, wave_p[j], back_p[j])
     none = ~cats.any(axis=1)  # every complaint has at least one category
     first = np.where(
         wave[none],
@@ -817,7 +819,9 @@ def _stamps(minutes: np.ndarray) -> np.ndarray:
 
 def _category_strings(mask: np.ndarray) -> np.ndarray:
     """Bool (rows x categories) as ';'-joined canonical categories, via a lookup on the bit pattern."""
-    codes = mask.astype(np.int64) @ (1 << np.arange(len(CATEGORIES)))
+    codes = np.zeros(len(mask), dtype=np.int16)
+    for j in range(len(CATEGORIES)):
+        codes |= mask[:, j].astype(np.int16) << j
     table = np.array(
         [
             ";".join(c for i, c in enumerate(CATEGORIES) if code >> i & 1)
