@@ -83,12 +83,15 @@ def published_sha1(archive: Path) -> str | None:
     return text[0].lower()
 
 
-def build_archive(chunks: Sequence[Path], dest_dir: Path, *, sha1: bool = True) -> Path:
+def build_archive(
+    chunks: Sequence[Path], dest_dir: Path, *, sha1: bool = True, compresslevel: int | None = None
+) -> Path:
     """Pack CSV chunks into a daily archive in the published layout; return the archive's path.
 
     Chunk file names must follow ``sor-<scope>-<date>-<version>-<PPPPP>-<SSSSS>.csv`` and share
     scope, date and version: ``PPPPP`` decides the inner zip. Writes ``<archive>.sha1`` beside
     it unless ``sha1=False`` (archives downloaded without their checksum file exist too).
+    ``compresslevel`` (zlib 1-9) trades size for speed; the default is zlib's.
     """
     if not chunks:
         raise ValueError("no chunks to pack")
@@ -113,7 +116,9 @@ def build_archive(chunks: Sequence[Path], dest_dir: Path, *, sha1: bool = True) 
             inner_name = f"{stem}-{part}.csv.zip"
             # Inner zips are written to a temporary file, then stored: they can exceed memory.
             tmp = dest_dir / f".{inner_name}.tmp"
-            with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as inner:
+            with zipfile.ZipFile(
+                tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel
+            ) as inner:
                 for f in files:
                     inner.write(f, arcname=f.name)
             outer.write(tmp, arcname=inner_name)

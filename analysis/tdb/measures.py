@@ -37,6 +37,8 @@ from analysis.tdb.ingest import dataset_glob
 from analysis.tdb.schema import PRESETS, SOURCE_LABELS
 
 Engine = Literal["duckdb", "spark"]
+#: The grouping keys, finest first; ``measures(by=...)`` takes any subset.
+KEYS: tuple[str, ...] = ("platform", "month", "source", "group")
 
 #: One line per output column: printed with every table so no figure is read as another.
 DEFINITIONS: dict[str, str] = {
@@ -134,8 +136,16 @@ def measures_expr(
     date_to: dt.date | None = None,
     preset: str | None = None,
     platforms: list[str] | None = None,
+    by: tuple[str, ...] = KEYS,
 ) -> ir.Table:
-    """The grouped counts as one Ibis expression (engine-neutral). See the module docstring."""
+    """The grouped counts as one Ibis expression (engine-neutral). See the module docstring.
+
+    ``by``: a subset of ``KEYS``. Without ``"group"`` and with a preset, each decision carrying any
+    of the preset's labels is counted once (no per-label split).
+    """
+    unknown = set(by) - set(KEYS)
+    if unknown:
+        raise ValueError(f"unknown grouping {sorted(unknown)}; choose from {KEYS}")
     when = t.application_date.fill_null(t.created_at.date())
     t = t.mutate(_when=when)
     if date_from is not None:
@@ -146,18 +156,20 @@ def measures_expr(
         t = t.filter(t.platform_name.isin(platforms))
     if preset:
         any_label, labels = _preset_labels(t, preset)
-        t = t.filter(any_label).mutate(group=labels.unnest())
+        t = t.filter(any_label)
+        t = t.mutate(group=labels.unnest() if "group" in by else ibis.literal(preset))
     else:
         t = t.mutate(group=t.category)
     days = t.application_date.delta(t.content_date, unit="day")
     dated = days.notnull() & (days >= 0)
     t = t.mutate(_days=dated.ifelse(days, ibis.null("int64")), _dated=dated)
-    return t.group_by(
-        platform=t.platform_name,
-        month=t._when.truncate("M"),
-        source_type=t.source_type,
-        group=t.group,
-    ).aggregate(
+    keys = {
+        "platform": t.platform_name,
+        "month": t._when.truncate("M"),
+        "source": t.source_type,
+        "group": t.group,
+    }
+    return t.group_by(**{k: v for k, v in keys.items() if k in by}).aggregate(
         decisions=t.count(),
         n_detection_stated=t.automated_detection.count(),
         n_automated_detection=_count_if(t.automated_detection.fill_null(False)),
@@ -206,11 +218,13 @@ class Measures:
         }
 
 
-def _finish(raw: pd.DataFrame) -> pd.DataFrame:
+def _finish(raw: pd.DataFrame, by: tuple[str, ...]) -> pd.DataFrame:
     """Integer counts -> shares, labels and the median's interval; one deterministic row order."""
     df = raw.copy()
-    df["month"] = pd.to_datetime(df["month"]).dt.strftime("%Y-%m")
-    df["source"] = df["source_type"].map(SOURCE_LABELS).fillna(df["source_type"])
+    if "month" in by:
+        df["month"] = pd.to_datetime(df["month"]).dt.strftime("%Y-%m")
+    if "source" in by:
+        df["source"] = df["source"].map(SOURCE_LABELS).fillna(df["source"])
 
     def share(num: str, den: str) -> pd.Series:
         den_ = df[den].where(df[den] > 0)
@@ -226,11 +240,9 @@ def _finish(raw: pd.DataFrame) -> pd.DataFrame:
     df["days_posting_to_action_median"] = med
     df["days_posting_to_action_median_lower"] = (med - 1).clip(lower=0)
     df["days_posting_to_action_median_upper"] = med + 1
+    keys = [k for k in KEYS if k in by]
     columns = [
-        "platform",
-        "month",
-        "source",
-        "group",
+        *keys,
         "decisions",
         "share_automated_detection",
         "share_automated_decision_fully",
@@ -246,7 +258,6 @@ def _finish(raw: pd.DataFrame) -> pd.DataFrame:
     ]
     counts = [c for c in columns if c.startswith("n_") or c == "decisions"]
     df[counts] = df[counts].astype("int64")
-    keys = ["platform", "month", "source", "group"]
     return df[columns].sort_values(keys, na_position="last").reset_index(drop=True)
 
 
@@ -260,19 +271,24 @@ def measures(
     date_to: dt.date | str | None = None,
     preset: str | None = None,
     platforms: list[str] | None = None,
+    by: tuple[str, ...] = KEYS,
 ) -> Measures:
     """Run the measures on ``directory`` (an ingested dataset) with DuckDB or Spark.
 
     ``platforms`` are TDB ``platform_name`` values (see ``schema.PLATFORM_NAMES`` for the
-    complaint-log names). Dates are inclusive and refer to application_date.
+    complaint-log names). Dates are inclusive and refer to application_date. ``by`` chooses the
+    grouping keys (default all four); medians are computed per group by the engine, never
+    combined afterwards.
     """
     d_from = dt.date.fromisoformat(str(date_from)) if date_from else None
     d_to = dt.date.fromisoformat(str(date_to)) if date_to else None
     if engine == "spark" and session is None:
         session = spark_session(spark_master)
     t = statements(Path(directory), engine, session)
-    expr = measures_expr(t, date_from=d_from, date_to=d_to, preset=preset, platforms=platforms)
-    table = _finish(expr.execute())
+    expr = measures_expr(
+        t, date_from=d_from, date_to=d_to, preset=preset, platforms=platforms, by=by
+    )
+    table = _finish(expr.execute(), by)
     totals = {
         "decisions_counted": int(table["decisions"].sum()),
         "n_dated": int(table["n_dated"].sum()),

@@ -1,0 +1,476 @@
+"""Beside, never merged: a complaint log's results, the TDB measures and published figures.
+
+A minister asking "is TikTok slower than the others?" will be shown three kinds of number that look
+alike and are not: hours from a school's report to the platform's answer (the complaint log), days
+from posting to a moderation decision across the EU (the DSA Transparency Database), and shares
+published by monitors and platforms (EU hate-speech code rounds, NetzDG reports, helpline figures).
+Each counts a different population with a different clock. This module puts them in three panels
+of one long table in which every row carries its own source, population and definition, so no
+figure can be read as another and none is combined with another.
+
+API (used by notebook 05 and the briefing annex)::
+
+    from analysis.results import headline_file          # or headline(log, as_of, ...)
+    from analysis.tdb.beside import beside
+
+    tables = beside(headline_file(LOG, AS_OF), tdb="path/to/ingested", date_from=..., date_to=...)
+    tables.frame            # one DataFrame, columns BESIDE_COLUMNS, panels in a fixed order
+    tables.panel("tdb")     # one panel: "complaint_log", "tdb" or "published"
+    tables.platforms        # the complaint log's platforms, in the log's order
+    tables.notes            # one line per panel saying what it is and is not
+
+``headline`` is the dict of :func:`analysis.results.headline` (read, never recomputed here).
+``tdb`` is an ingested dataset folder, a :class:`~analysis.tdb.measures.Measures` computed with
+``by=("platform", "source")``, or None (panel left empty, with a note saying so).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.config import EXTERNAL_DIR
+from analysis.tdb.measures import Measures, measures
+from analysis.tdb.schema import PLATFORM_NAMES
+
+#: Columns of every panel, in order.
+BESIDE_COLUMNS: tuple[str, ...] = (
+    "panel",
+    "platform",
+    "figure",
+    "value",
+    "lower",
+    "upper",
+    "unit",
+    "value_text",
+    "period",
+    "population",
+    "definition",
+    "source",
+)
+PANELS: dict[str, str] = {
+    "complaint_log": "Complaint log: hours from the school's or union's report, censored at the "
+    "extract date (Kaplan-Meier), and rule compliance",
+    "tdb": "DSA Transparency Database: days from posting to the platform's decision, EU-wide, "
+    "day resolution; not a response time to any complaint",
+    "published": "Published figures: monitors', regulators' and helplines' own aggregates, "
+    "each with its own population and definition",
+}
+ALL = "All platforms"
+
+#: Names used in published tables for a complaint-log platform (X was Twitter until 2023).
+_PUBLISHED_ALIASES: dict[str, str] = {"X": r"X|Twitter"}
+
+_EU_CODE_DEFINITIONS = {
+    "reviewed_within_24h": "share of notifications the platform assessed within 24 h of the "
+    "notification (review, not removal)",
+    "removal_rate": "share of notified items removed",
+    "responses_after_48h": "share of notifications answered only after 48 h",
+    "feedback_rate": "share of notifications for which the platform gave feedback to the notifier",
+    "notifications": "notifications sent to the platform in the exercise",
+}
+_NETZDG_DEFINITIONS = {
+    "complaints": "complaints received under NetzDG",
+    "removed_or_blocked": "complained-of items removed or blocked",
+    "removal_rate": "share of complaints leading to removal or blocking",
+    "share_of_removals_within_24h": "share of removals made within 24 h of the complaint",
+    "removals_after_24h": "removals made more than 24 h after the complaint",
+    "removals_after_1_week": "removals made more than a week after the complaint",
+    "responded_within_24h": "complaints answered within 24 h",
+}
+
+
+def _cite(r: pd.Series) -> str:
+    url = r["source_url"] or "no source URL in the compiled table"
+    return f"{url} (verified: {r['verified'] or 'not stated'})"
+
+
+def _pattern(platform: str) -> re.Pattern[str]:
+    alias = _PUBLISHED_ALIASES.get(platform, re.escape(platform))
+    return re.compile(rf"(?<![A-Za-z])({alias})(?![A-Za-z])")
+
+
+def _fmt(value: Any, unit: str) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return "-"
+    if unit == "share":
+        return f"{float(value):.0%}"
+    if unit == "pct":
+        return f"{float(value):g}%"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _num(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+# --- (a) the complaint log, read from analysis.results.headline -----------------------------------
+def _log_panel(headline: dict[str, Any], platforms: list[str]) -> list[dict[str, Any]]:
+    prov = headline["provenance"]
+    source = (
+        f"complaint log {prov.get('file') or '(frame)'}"
+        + (f", sha256 {prov['sha256'][:12]}" if prov.get("sha256") else "")
+        + f"; extract date {str(prov['as_of'])[:10]}; analysis.results.headline"
+    )
+    period = f"complaints received up to {str(prov['as_of'])[:10]}"
+    rows: list[dict[str, Any]] = []
+    clocks = {
+        "response": "hours from the report to the platform's first response",
+        "removal": "hours from the report to removal or restriction",
+    }
+    for platform in [*platforms, ALL]:
+        entry = headline["platforms"].get(platform)
+        if entry is None:
+            continue
+        population = (
+            f"{entry['complaints']:,} complaints about abuse of school staff on {platform} in this "
+            f"log, {entry['reported']:,} of them reported to the platform"
+            if platform != ALL
+            else f"all {entry['complaints']:,} complaints in this log"
+        )
+        base = {"panel": "complaint_log", "platform": platform, "period": period, "source": source}
+        rows.append(
+            base
+            | {
+                "figure": "complaints",
+                "value": entry["complaints"],
+                "unit": "count",
+                "population": population,
+                "definition": "complaints recorded by the organisation (one row per complaint)",
+            }
+        )
+        for clock, words in clocks.items():
+            block = entry.get(clock)
+            if not block:
+                rows.append(
+                    base
+                    | {
+                        "figure": f"median {words}",
+                        "value": None,
+                        "unit": "hours",
+                        "value_text": entry.get(f"{clock}_reason", "not computed"),
+                        "population": population,
+                        "definition": "not computed",
+                    }
+                )
+                continue
+            med = block["median_hours"]
+            rows.append(
+                base
+                | {
+                    "figure": f"median {words}",
+                    "value": _num(med["estimate"]),
+                    "lower": _num(med["lower"]),
+                    "upper": _num(med["upper"]),
+                    "unit": "hours",
+                    "value_text": f"{med['estimate']} (95% CI {med['lower']} to {med['upper']})",
+                    "population": population,
+                    "definition": f"Kaplan-Meier median of {words}; complaints not yet "
+                    "answered are censored at the extract date, not dropped",
+                }
+            )
+            for key, label in (("within_24h", "24 h"), ("within_7d", "7 days")):
+                share = block[key]
+                rows.append(
+                    base
+                    | {
+                        "figure": f"share {'answered' if clock == 'response' else 'removed'} "
+                        f"within {label} of the report",
+                        "value": share["share"],
+                        "lower": share["lower"],
+                        "upper": share["upper"],
+                        "unit": "share",
+                        "value_text": share.get("reason")
+                        or f"{_fmt(share['share'], 'share')} (95% CI "
+                        f"{_fmt(share['lower'], 'share')} to {_fmt(share['upper'], 'share')})",
+                        "population": population,
+                        "definition": f"1 - Kaplan-Meier survival at {label} on the clock "
+                        f"'{words}'",
+                    }
+                )
+    for rule in headline.get("rules") or []:
+        if rule.get("platform") not in [*platforms, ALL]:
+            continue
+        c, b, u = rule["compliant"], rule["breached"], rule["undetermined"]
+        rows.append(
+            {
+                "panel": "complaint_log",
+                "platform": rule["platform"],
+                "figure": f"rule {rule['rule_id']}: compliant",
+                "value": c,
+                "unit": "count",
+                "value_text": f"{c:,} compliant / {b:,} breached / {u:,} undetermined "
+                f"of {rule['in_scope']:,} in scope",
+                "period": period,
+                "population": f"complaints in scope of {rule['rule_id']}",
+                "definition": "complaints whose platform met / missed the rule's deadline on the "
+                "rule's own clock and event; undetermined = censored before the deadline",
+                "source": source,
+            }
+        )
+    return rows
+
+
+# --- (b) the Transparency Database --------------------------------------------------------------
+def _tdb_panel(
+    result: Measures | None, platforms: list[str], reason: str | None
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    if result is None:
+        return [
+            {
+                "panel": "tdb",
+                "platform": p,
+                "figure": "decisions",
+                "value": None,
+                "unit": "count",
+                "value_text": reason or "no Transparency Database dataset given",
+                "definition": "not computed",
+                "source": "European Commission, DSA Transparency Database (CC BY 4.0)",
+            }
+            for p in platforms
+        ]
+    table = result.table
+    period = (
+        f"decisions applied {result.date_from or 'from the first day ingested'} to "
+        f"{result.date_to or 'the last day ingested'}"
+    )
+    scope = f"preset '{result.preset}'" if result.preset else "all categories"
+    source = (
+        "European Commission, DSA Transparency Database (CC BY 4.0), statements of reasons; "
+        f"dataset {Path(result.dataset).name}; analysis.tdb.measures ({result.engine})"
+    )
+    for platform in platforms:
+        names = PLATFORM_NAMES.get(platform, ())
+        sub = table[table["platform"].isin(names)]
+        base = {"panel": "tdb", "platform": platform, "period": period, "source": source}
+        if sub.empty:
+            rows.append(
+                base
+                | {
+                    "figure": "decisions",
+                    "value": 0 if names else None,
+                    "unit": "count",
+                    "value_text": (
+                        f"no statements filed as {' / '.join(names)} in this dataset and period"
+                        if names
+                        else "no TDB platform name for this complaint-log platform"
+                    ),
+                    "population": f"statements of reasons, {scope}",
+                    "definition": "statements of reasons filed (one per moderation decision)",
+                }
+            )
+            continue
+        for _, r in sub.iterrows():
+            population = (
+                f"EU statements of reasons filed as {r['platform']}, {scope}, "
+                f"source: {r.get('source', 'all')}; {r['n_missing_dates']:,} without dates and "
+                f"{r['n_action_before_posting']:,} dated before posting counted, not timed"
+            )
+            med = r["days_posting_to_action_median"]
+            items = [
+                ("decisions", r["decisions"], None, None, "count", "statements of reasons filed"),
+                (
+                    "median days from posting to action",
+                    med,
+                    r["days_posting_to_action_median_lower"],
+                    r["days_posting_to_action_median_upper"],
+                    "days",
+                    "median whole calendar days from content_date (posting) to application_date "
+                    "(decision); day resolution, so the true median lies in [lower, upper]; "
+                    "starts at posting, not at any notice: NOT a response time",
+                ),
+                (
+                    "share acted on the posting day",
+                    r["share_same_day"],
+                    None,
+                    None,
+                    "share",
+                    "share of dated decisions taken on the day of posting (certainly < 24 h "
+                    "after posting); only content acted on is in the database",
+                ),
+                (
+                    "share decided fully automatically",
+                    r["share_automated_decision_fully"],
+                    None,
+                    None,
+                    "share",
+                    "share of decisions the platform declared fully automated",
+                ),
+            ]
+            for figure, value, lo, hi, unit, definition in items:
+                text = _fmt(value, unit)
+                if figure.startswith("median") and pd.notna(value):
+                    text = f"{value:g} (true median between {lo:g} and {hi:g} days)"
+                rows.append(
+                    base
+                    | {
+                        "figure": f"{figure} ({r.get('source', 'all sources')})",
+                        "value": None if pd.isna(value) else float(value),
+                        "lower": None if lo is None or pd.isna(lo) else float(lo),
+                        "upper": None if hi is None or pd.isna(hi) else float(hi),
+                        "unit": unit,
+                        "value_text": text,
+                        "population": population,
+                        "definition": definition,
+                    }
+                )
+    return rows
+
+
+# --- (c) published figures ----------------------------------------------------------------------
+def _published_panel(platforms: list[str], directory: Path) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    wanted = {p: _pattern(p) for p in platforms}
+
+    def match(text: str) -> str | None:
+        if str(text).strip().upper() == "ALL":
+            return ALL
+        for platform, pattern in wanted.items():
+            if pattern.search(str(text)):
+                return platform
+        return None
+
+    eu = pd.read_csv(directory / "eu_hate_speech_code_monitoring.csv", dtype=str).fillna("")
+    for _, r in eu.iterrows():
+        platform = match(r["platform"])
+        if platform is None or r["metric"] not in ("reviewed_within_24h", "removal_rate"):
+            continue
+        value = float(r["value"]) if r["value"] else None
+        rows.append(
+            {
+                "panel": "published",
+                "platform": platform,
+                "figure": f"EU hate-speech code round {r['round']}: {r['metric'].replace('_', ' ')}",
+                "value": value,
+                "unit": r["unit"],
+                "value_text": _fmt(value, r["unit"])
+                if value is not None
+                else f"not available ({r['verified']})",
+                "period": f"{r['monitoring_period']}; published {r['published']}",
+                "population": "notifications of illegal hate speech sent by the code's monitoring "
+                "organisations in a ~6-week exercise"
+                + (f" ({r['n_notifications']} notifications)" if r["n_notifications"] else "")
+                + f"; platform as published: {r['platform']}",
+                "definition": _EU_CODE_DEFINITIONS[r["metric"]],
+                "source": _cite(r),
+            }
+        )
+    nd = pd.read_csv(directory / "netzdg_transparency_figures.csv", dtype=str).fillna("")
+    for _, r in nd.iterrows():
+        platform = match(r["platform"])
+        if platform is None:
+            continue
+        value = float(r["value"]) if r["value"] else None
+        rows.append(
+            {
+                "panel": "published",
+                "platform": platform,
+                "figure": f"NetzDG {r['half_year']}: {r['metric'].replace('_', ' ')}",
+                "value": value,
+                "unit": r["unit"],
+                "value_text": _fmt(value, r["unit"]) + (f" ({r['note']})" if r["note"] else ""),
+                "period": r["half_year"],
+                "population": "complaints about content unlawful under the German Criminal Code "
+                f"listed in NetzDG, from users and complaints bodies in Germany; as published by "
+                f"{r['platform']}",
+                "definition": _NETZDG_DEFINITIONS.get(r["metric"], r["metric"].replace("_", " ")),
+                "source": _cite(r),
+            }
+        )
+    hl = pd.read_csv(directory / "teacher_online_abuse_figures.csv", dtype=str).fillna("")
+    for _, r in hl.iterrows():
+        if "POSH" not in r["source"] and "ASCL" not in r["source"]:
+            continue  # helpline and union figures; the surveys are prevalence, not response
+        platform = match(r["metric"]) or ALL
+        value = float(r["value"]) if r["value"] else None
+        rows.append(
+            {
+                "panel": "published",
+                "platform": platform,
+                "figure": f"{r['source']} {r['year']}: {r['metric']}",
+                "value": value,
+                "unit": r["unit"],
+                "value_text": _fmt(value, r["unit"].split(" ")[0])
+                + (f" ({r['unit']})" if " " in r["unit"] else ""),
+                "period": r["year"],
+                "population": r["sample"],
+                "definition": r["note"] or r["metric"],
+                "source": _cite(r),
+            }
+        )
+    return rows
+
+
+@dataclass
+class BesideTables:
+    """Three panels of one long table; see the module docstring for the API."""
+
+    frame: pd.DataFrame
+    platforms: list[str]
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def panel(self, name: str) -> pd.DataFrame:
+        if name not in PANELS:
+            raise KeyError(f"unknown panel {name!r}; panels: {', '.join(PANELS)}")
+        return self.frame[self.frame["panel"] == name].reset_index(drop=True)
+
+
+def beside(
+    headline: dict[str, Any],
+    tdb: Measures | Path | str | None = None,
+    *,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    preset: str | None = "school-staff-abuse",
+    engine: str = "duckdb",
+    published_dir: Path = EXTERNAL_DIR,
+    platforms: list[str] | None = None,
+) -> BesideTables:
+    """Set a complaint log's headline, the TDB measures and published figures side by side.
+
+    ``headline``: :func:`analysis.results.headline`'s dict (its platforms decide the rows).
+    ``tdb``: an ingested dataset folder (measured here per platform and source type, for the
+    ``preset`` categories if given, between ``date_from`` and ``date_to`` on application_date),
+    a ready :class:`Measures`, or None. ``platforms`` narrows the complaint log's platforms.
+    """
+    log_platforms = [p for p in headline["platforms"] if p != ALL]
+    chosen = [p for p in log_platforms if platforms is None or p in platforms]
+    reason = None
+    if isinstance(tdb, str | Path):
+        tdb_names = sorted({n for p in chosen for n in PLATFORM_NAMES.get(p, ())})
+        tdb = measures(
+            Path(tdb),
+            engine=engine,  # type: ignore[arg-type]
+            date_from=date_from,
+            date_to=date_to,
+            preset=preset,
+            platforms=tdb_names,
+            by=("platform", "source"),
+        )
+    elif tdb is None:
+        reason = "no Transparency Database dataset given"
+    rows = (
+        _log_panel(headline, chosen)
+        + _tdb_panel(tdb, chosen, reason)
+        + sorted(
+            _published_panel(chosen, published_dir),
+            key=lambda r: [ALL, *chosen].index(r["platform"]),
+        )
+    )
+    frame = pd.DataFrame(rows).reindex(columns=list(BESIDE_COLUMNS))
+    missing_text = frame["value_text"].isna()
+    frame.loc[missing_text, "value_text"] = [
+        _fmt(v, u)
+        for v, u in zip(
+            frame.loc[missing_text, "value"], frame.loc[missing_text, "unit"], strict=True
+        )
+    ]
+    frame = frame.astype(object).where(frame.notna(), None)
+    return BesideTables(frame=frame, platforms=chosen, notes=dict(PANELS))
