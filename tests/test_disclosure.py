@@ -64,9 +64,16 @@ def reader_ranges(frame: pd.DataFrame) -> dict[tuple[int, int], tuple[float, flo
     return ranges
 
 
-def assert_safe(table: pd.DataFrame, threshold: int = 10, protection: float | None = None):
+def assert_safe(
+    table: pd.DataFrame,
+    threshold: int = 10,
+    protection: float | None = None,
+    zeros_disclosive: bool = False,
+):
     """Publish ``table`` and check everything a reader could hold against it."""
-    published = publish_table(table, threshold=threshold, protection=protection)
+    published = publish_table(
+        table, threshold=threshold, protection=protection, zeros_disclosive=zeros_disclosive
+    )
     need = threshold if protection is None else protection
     ranges = reader_ranges(published.frame)
     narrow = {c: r for c, r in ranges.items() if r[1] - r[0] < need - 1e-6}
@@ -75,13 +82,15 @@ def assert_safe(table: pd.DataFrame, threshold: int = 10, protection: float | No
     values = table.to_numpy(dtype=float)
     shown = published.frame.to_numpy(dtype=object)[: values.shape[0], : values.shape[1]]
     for (i, j), s in np.ndenumerate(shown):
-        if s != CONFIDENTIAL:
-            v = values[i, j]
+        v = values[i, j]
+        if np.isnan(v):
+            assert s == "[x]"
+        elif s != CONFIDENTIAL:
             assert float(s.replace(",", "")) == v
-            assert v == 0 or v >= threshold
+            assert v >= threshold or (v == 0 and not zeros_disclosive)
     total = published.frame.iloc[-1, -1]
-    if total != CONFIDENTIAL:
-        assert float(total.replace(",", "")) == values.sum()
+    if total not in (CONFIDENTIAL, "[x]", "[z]"):
+        assert float(total.replace(",", "")) == np.nansum(values)
     return published
 
 
@@ -162,6 +171,12 @@ def test_zeros_disclosive_and_symbols() -> None:
     assert all(hi - lo >= 10 for lo, hi in reader_ranges(hidden.frame).values())
 
 
+def test_total_of_unavailable_cells_is_unavailable() -> None:
+    frame = publish_table(pd.DataFrame([[np.nan, 40], [np.nan, 60]])).frame
+    assert frame.iloc[2, 0] == "[x]"
+    assert frame.iloc[2, 1] == "100" and frame.iloc[2, 2] == "100"
+
+
 def test_footnote_states_symbol_and_threshold() -> None:
     note = publish_table(pd.DataFrame([[3, 40], [50, 60]]), threshold=5).footnote
     assert note.startswith("[c] confidential: counts from 1 to 4 are suppressed")
@@ -178,11 +193,11 @@ def test_rejects_negative_or_fractional_counts() -> None:
         publish_table(pd.DataFrame([[1.5, 3]]))
 
 
-cells = st.one_of(st.integers(0, 9), st.integers(10, 200))
+cells = st.one_of(st.integers(0, 9), st.integers(10, 200), st.just(None))
 
 
 @pytest.mark.slow
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.integers(1, 5).flatmap(
         lambda r: st.integers(1, 5).flatmap(
@@ -190,9 +205,13 @@ cells = st.one_of(st.integers(0, 9), st.integers(10, 200))
         )
     ),
     st.sampled_from([5, 10]),
+    st.booleans(),
 )
-def test_random_tables_are_protected(rows: list[list[int]], threshold: int) -> None:
-    assert_safe(pd.DataFrame(rows), threshold=threshold)
+def test_random_tables_are_protected(
+    rows: list[list[int | None]], threshold: int, zeros_disclosive: bool
+) -> None:
+    table = pd.DataFrame(rows, dtype=float)
+    assert_safe(table, threshold=threshold, zeros_disclosive=zeros_disclosive)
 
 
 # --- Kaplan-Meier tables ------------------------------------------------------------------------

@@ -224,6 +224,8 @@ def _protect(
                 break
             if best is None or width > best[0] + _EPS:
                 best = (width, trial)
+        if best is None:
+            raise RuntimeError(f"cannot protect cell {failing}: nothing left to suppress")
         suppressed[:] = best[1]
 
 
@@ -270,9 +272,19 @@ def publish_table(
         grid[:n_rows, n_cols] = interior.sum(axis=1)
     if col_total:
         grid[n_rows, :] = grid[:n_rows, :].sum(axis=0)
-    fixed = np.zeros(grid.shape, dtype=bool)
-    fixed[:n_rows, :n_cols] = missing | inapplicable
+    symbol = np.full(grid.shape, "", dtype=object)
+    symbol[:n_rows, :n_cols][inapplicable] = NOT_APPLICABLE
+    symbol[:n_rows, :n_cols][missing] = NOT_AVAILABLE
     lines = _lines(n_rows, n_cols, row_total, col_total)
+    # A total over nothing but [x]/[z] cells is not a count either: it takes their symbol.
+    changed = True
+    while changed:
+        changed = False
+        for members, total in lines:
+            if not symbol[total] and all(symbol[c] for c in members):
+                symbol[total] = min(symbol[c] for c in members)  # "[x]" before "[z]"
+                changed = True
+    fixed = symbol != ""
 
     small = (grid > 0) | zeros_disclosive
     primary = small & (grid < threshold) & ~fixed
@@ -282,8 +294,7 @@ def publish_table(
 
     text = np.vectorize(_format, otypes=[object])(grid)
     text[suppressed] = CONFIDENTIAL
-    text[:n_rows, :n_cols][missing] = NOT_AVAILABLE
-    text[:n_rows, :n_cols][inapplicable & ~missing] = NOT_APPLICABLE
+    text[fixed] = symbol[fixed]
     index = table.index.append(pd.Index([_total_key(table.index)])) if col_total else table.index
     columns = (
         table.columns.append(pd.Index([_total_key(table.columns)])) if row_total else table.columns
