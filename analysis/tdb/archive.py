@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import io
+import queue
 import re
 import shutil
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterator, Sequence
@@ -233,12 +235,8 @@ def _open_inner(archive: Path, outer: zipfile.ZipFile, info: zipfile.ZipInfo) ->
     return _InnerZip(archive, outer, info)
 
 
-def extract_chunks(archive: Path, tmp_dir: Path) -> Iterator[tuple[Chunk, Path]]:
-    """Yield each chunk of an archive as a temporary CSV file, deleted when the next is yielded.
-
-    The copy is streamed (1 MiB blocks) so a chunk never sits in memory; zipfile checks each
-    member's CRC at its end, so a corrupted chunk raises ArchiveError naming the archive.
-    """
+def _extract(archive: Path, tmp_dir: Path) -> Iterator[tuple[Chunk, Path]]:
+    """Write each chunk to ``tmp_dir`` in turn and yield it (the caller deletes it)."""
     tmp_dir.mkdir(parents=True, exist_ok=True)
     try:
         with zipfile.ZipFile(archive) as outer:
@@ -248,9 +246,88 @@ def extract_chunks(archive: Path, tmp_dir: Path) -> Iterator[tuple[Chunk, Path]]
                         target = tmp_dir / name
                         with inner.open(name) as src, target.open("wb") as dst:
                             shutil.copyfileobj(src, dst, _BLOCK)
-                        try:
-                            yield Chunk(inner_info.filename, name), target
-                        finally:
-                            target.unlink(missing_ok=True)
+                        yield Chunk(inner_info.filename, name), target
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
         raise ArchiveError(f"{archive.name}: corrupt or truncated zip ({exc})") from exc
+
+
+def extract_chunks(
+    archive: Path, tmp_dir: Path, *, prefetch: bool = True
+) -> Iterator[tuple[Chunk, Path]]:
+    """Yield each chunk of an archive as a temporary CSV file, deleted when the next is asked for.
+
+    The copy is streamed (1 MiB blocks) so a chunk never sits in memory; zipfile checks each
+    member's CRC at its end, so a corrupted chunk raises ArchiveError naming the archive. With
+    ``prefetch`` the next chunk is inflated in a background thread while the caller works on the
+    current one (zlib releases the GIL), so at most three chunk files exist at once.
+    """
+    source = _extract(archive, tmp_dir)
+    items = _Prefetcher(source) if prefetch else source
+    previous: Path | None = None
+    try:
+        for chunk, path in items:
+            if previous is not None:
+                previous.unlink(missing_ok=True)
+            previous = path
+            yield chunk, path
+    finally:
+        if isinstance(items, _Prefetcher):
+            items.close()
+        if previous is not None:
+            previous.unlink(missing_ok=True)
+
+
+_DONE = object()
+
+
+class _Prefetcher:
+    """Iterate a generator in a background thread, one item ahead; errors re-raised in order."""
+
+    def __init__(self, source: Iterator[tuple[Chunk, Path]]) -> None:
+        self._source = source
+        self._queue: queue.Queue[object] = queue.Queue(maxsize=1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _put(self, item: object) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        try:
+            for item in self._source:
+                if not self._put(item):
+                    item[1].unlink(missing_ok=True)
+                    return
+            self._put(_DONE)
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._put(exc)
+        finally:
+            self._source.close()
+
+    def __iter__(self) -> Iterator[tuple[Chunk, Path]]:
+        while True:
+            item = self._queue.get()
+            if item is _DONE:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item  # type: ignore[misc]
+
+    def close(self) -> None:
+        """Stop the thread and delete any chunk it extracted that nobody consumed."""
+        self._stop.set()
+        while self._thread.is_alive() or not self._queue.empty():
+            try:
+                item = self._queue.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if isinstance(item, tuple):
+                item[1].unlink(missing_ok=True)
+        self._thread.join()

@@ -26,6 +26,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -330,18 +331,21 @@ def ingest(
                         hasher.start()
                     n_chunks = len(list_chunks(path))
                     rows_before = writer.report.rows_read
-                    for i, (chunk, csv_path) in enumerate(
-                        extract_chunks(path, writer.staging / "csv"), start=1
-                    ):
-                        try:
-                            rows = writer.add_chunk(csv_path, chunk.name)
-                        except (duckdb.InvalidInputException, duckdb.ConversionException) as exc:
-                            raise ArchiveError(f"{path.name}: {chunk.name}: {exc}") from exc
-                        total_rows += rows
-                        progress(
-                            f"{path.name}: chunk {i}/{n_chunks} {chunk.name}: {rows:,} rows"
-                            f" (total {total_rows:,} rows)"
-                        )
+                    # closing(): stop the prefetch thread before a failed day's folder is removed
+                    with closing(extract_chunks(path, writer.staging / "csv")) as chunks:
+                        for i, (chunk, csv_path) in enumerate(chunks, start=1):
+                            try:
+                                rows = writer.add_chunk(csv_path, chunk.name)
+                            except (
+                                duckdb.InvalidInputException,
+                                duckdb.ConversionException,
+                            ) as exc:
+                                raise ArchiveError(f"{path.name}: {chunk.name}: {exc}") from exc
+                            total_rows += rows
+                            progress(
+                                f"{path.name}: chunk {i}/{n_chunks} {chunk.name}: {rows:,} rows"
+                                f" (total {total_rows:,} rows)"
+                            )
                     if hasher:
                         hasher.join()
                         if hasher.error or hasher.digest != expected:
