@@ -204,3 +204,17 @@ def test_shipped_catalogue_on_the_sample_log() -> None:
         "UK_OSA_S10",
         "EU_DSA_ART16",
     }
+
+
+def test_codes_judged_on_a_share_of_notices() -> None:
+    code = rule(event="review", target_share=0.5)
+    quick = times([(f"q{i}", "X", "racist", "school", 1.0, True, 1.0, True) for i in range(12)])
+    silent = times(
+        [(f"s{i}", "X", "racist", "school", 500.0, False, 500.0, False) for i in range(12)]
+    )
+    assert compliance_table(quick, [code], by=None).target_met[0] == "met"
+    assert compliance_table(silent, [code], by=None).target_met[0] == "not met"
+    mixed = compliance_table(OBVIOUS, [code.model_copy(update={"deadline_hours": 4})], by=None)
+    assert mixed.target_met[0] == "uncertain"  # 3 of 6 reviewed within 4 h
+    assert compliance_table(OBVIOUS, [rule()], by=None).target_met[0] is None
+    assert get_rule("EU_COC_2016").target_share == 0.5

@@ -78,6 +78,9 @@ class Rule(BaseModel):
     derivation: str | None = None
     #: Tiered rules: hours for these categories; others get ``deadline_hours``.
     category_deadlines: dict[Category, float] | None = None
+    #: Rules met in aggregate rather than per notice (the EU codes: "the majority", "two-thirds"):
+    #: the share of notices that must meet the deadline.
+    target_share: float | None = Field(default=None, gt=0, le=1)
     penalty_cap: str = Field(min_length=1)
     rationale: str | None = None
     source: Source
@@ -118,6 +121,11 @@ class Rule(BaseModel):
         it; such a rule is scored only when its hours from the report are derived and stated.
         """
         return self.clock_starts != "regulator order" or self.derived_deadline
+
+    @property
+    def tiers(self) -> str:
+        """Per-category deadlines as text ("threat: 24 h; ..."), empty for single-deadline rules."""
+        return "; ".join(f"{c}: {h:g} h" for c, h in (self.category_deadlines or {}).items())
 
     def deadline_for(self, categories: Iterable[str]) -> float | None:
         """Deadline in hours for a complaint with these categories: the strictest tier that applies."""
@@ -219,9 +227,8 @@ def rules_frame(rules: Iterable[Rule]) -> pd.DataFrame:
                 "deadline_hours": r.deadline_hours,
                 "deadline_words": r.deadline_words,
                 "derived_deadline": r.derived_deadline,
-                "tiers": "; ".join(
-                    f"{c}: {h:g} h" for c, h in (r.category_deadlines or {}).items()
-                ),
+                "tiers": r.tiers,
+                "target_share": r.target_share,
                 "penalty_cap": r.penalty_cap,
                 "rationale": r.rationale,
                 "citation": r.source.citation,

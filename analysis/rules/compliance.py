@@ -237,6 +237,18 @@ def _split(sorted_codes: np.ndarray, labels: list[str], pooled: bool, by: str | 
     return [*parts, (ALL_GROUPS, whole)] if pooled else parts
 
 
+def _target_met(target: float | None, lower: float, upper: float) -> str | None:
+    """For rules judged on a share of notices: "met" / "not met" when the 95% interval is wholly on
+    one side of the target, "uncertain" when it straddles it (or cannot be estimated)."""
+    if target is None:
+        return None
+    if lower >= target:
+        return "met"
+    if upper < target:
+        return "not met"
+    return "uncertain"
+
+
 def compliance_table(
     times: pd.DataFrame,
     rules: Iterable[Rule],
@@ -249,7 +261,8 @@ def compliance_table(
     derived_deadline, deadline_words, in_scope, compliant, breached, undetermined,
     share_compliant, share_lower, share_upper (Wilson 95%, of determined cases only), km_share,
     km_lower, km_upper (Kaplan-Meier share with the event within the deadline, 95% CI, all cases
-    in scope with censoring), km_estimable. Rules that are not scored have counts and shares
+    in scope with censoring), km_estimable, target_share and target_met (rules met in aggregate,
+    the EU codes: "met", "not met" or "uncertain" from the Kaplan-Meier interval). Rules that are not scored have counts and shares
     missing (NA), never zero. ``by=None`` gives one row per rule. Every group present in the log
     gets a row for every rule, with in_scope 0 where nothing applies.
     """
@@ -271,9 +284,8 @@ def compliance_table(
                 "event": rule.event,
                 "clock_starts": rule.clock_starts,
                 "deadline_hours": rule.deadline_hours,
-                "tiers": "; ".join(
-                    f"{c}: {h:g} h" for c, h in (rule.category_deadlines or {}).items()
-                ),
+                "tiers": rule.tiers,
+                "target_share": rule.target_share,
                 "derived_deadline": rule.derived_deadline,
                 "deadline_words": rule.deadline_words,
                 "in_scope": len(status),
@@ -295,6 +307,7 @@ def compliance_table(
                     "km_lower": km_lo[0],
                     "km_upper": km_hi[0],
                     "km_estimable": bool(estimable[0]),
+                    "target_met": _target_met(rule.target_share, km_lo[0], km_hi[0]),
                 }
             rows.append(row)
     table = pd.DataFrame(rows)
@@ -310,6 +323,7 @@ def compliance_table(
     ):
         table[col] = table.get(col, pd.Series(dtype=float)).astype(float)
     table["km_estimable"] = table.get("km_estimable", pd.Series(dtype=object)).astype("boolean")
+    table["target_met"] = table.get("target_met", pd.Series(dtype=object)).astype(object)
     return table
 
 
