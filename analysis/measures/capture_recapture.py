@@ -159,9 +159,14 @@ def capture_recapture(
     ``unmatched_complaints``.
     """
     refs = log["content_ref"]
-    matchable = refs.notna() & (refs != "")
-    incidents = log.loc[matchable, ["organisation", "content_ref"]].drop_duplicates()
-    per_org = incidents["organisation"].value_counts()
+    matchable = (refs.notna() & (refs != "")).to_numpy()
+    # Integer codes, so de-duplication and matching are sorts of int64 (a million rows: ~0.1 s)
+    ref_codes, _ = pd.factorize(refs.to_numpy()[matchable])
+    org_codes, org_values = pd.factorize(log["organisation"].to_numpy()[matchable])
+    orgs = pd.Index(org_values)
+    pairs = np.unique(ref_codes.astype(np.int64) * max(len(orgs), 1) + org_codes)
+    pair_ref, pair_org = pairs // max(len(orgs), 1), pairs % max(len(orgs), 1)
+    per_org = pd.Series(np.bincount(pair_org, minlength=len(orgs)), index=orgs)
     extra: list[str] = []
     if sources is None:
         if len(per_org) < 2:
@@ -179,9 +184,9 @@ def capture_recapture(
     missing = [s for s in sources if s not in per_org.index]
     if missing:
         raise ValueError(f"no matchable incidents from organisation(s) {missing}")
-    set1 = incidents.loc[incidents["organisation"] == sources[0], "content_ref"].to_numpy()
-    set2 = incidents.loc[incidents["organisation"] == sources[1], "content_ref"].to_numpy()
-    m = int(np.isin(set1, set2).sum())
+    set1 = pair_ref[pair_org == orgs.get_loc(sources[0])]
+    set2 = pair_ref[pair_org == orgs.get_loc(sources[1])]
+    m = int(np.isin(set1, set2, assume_unique=True).sum())
     in_sources = log["organisation"].isin(sources)
     result = chapman(len(set1), len(set2), m, level, (str(sources[0]), str(sources[1])))
     return CaptureRecapture(

@@ -16,9 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from lifelines import KaplanMeierFitter
-from lifelines.statistics import multivariate_logrank_test
-from lifelines.utils import median_survival_times
+from scipy.stats import chi2, norm
 
 from analysis.log.contract import PLATFORMS, TAKEN_DOWN
 
@@ -130,6 +128,14 @@ def complaint_times(log: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
 
 
 # --- Kaplan-Meier -------------------------------------------------------------------------------
+#
+# The estimator, its Greenwood confidence band and the log-rank test are computed here with numpy
+# rather than by calling lifelines per group: on a million complaints (about 600,000 distinct
+# minute-resolution times) lifelines took 4.4 s per clock and 2.6 s per log-rank test, against the
+# 5 s budget for the whole ``analyse`` step; the sorted-array version takes a fraction of a second.
+# The formulas are lifelines' (log(-log) Greenwood band, median as the first time S <= 0.5,
+# multivariate log-rank with the hypergeometric covariance), and the tests check every number
+# against lifelines on random data with ties and censoring, so lifelines remains the reference.
 
 #: The two clocks a complaint runs: hours to the first answer, hours to the content coming down.
 OUTCOMES: dict[str, tuple[str, str]] = {
@@ -146,20 +152,21 @@ WITHIN_HOURS: tuple[float, ...] = (24.0, 48.0, 168.0)
 class KaplanMeier:
     """Kaplan-Meier estimates of one clock (``outcome``: "response" or "removal") per group.
 
-    All frames are tidy, one row per group (and time or threshold):
+    All frames are tidy, one row per group (and time or threshold); the group column is named
+    after ``by`` (default ``platform``), and the pooled group is :data:`ALL_GROUPS`:
 
-    - ``survival``: group, timeline (hours), at_risk (just before the time), events, censored,
-      estimate (S(t): share *not yet* answered/removed), lower, upper (95% pointwise CI, Greenwood's
-      variance on the log(-log) scale, so bounds stay within 0-1: lifelines' default);
+    - ``survival``: group, timeline (hours, starting at 0), at_risk (still waiting just before the
+      time), events, censored, estimate (S(t): share *not yet* answered/removed), lower, upper (95%
+      pointwise CI: Greenwood's variance on the log(-log) scale, so bounds stay within 0-1);
     - ``medians``: group, complaints, events, median_hours, lower, upper. ``inf`` means *not
-      reached*: fewer than half had the event by the end of follow-up (for the bounds: the CI band
-      never crosses one half), so the median (or bound) is longer than anything observed;
+      reached*: fewer than half had the event by the end of follow-up (for a bound: the CI band
+      never falls to one half), so the median (or bound) is longer than anything observed;
     - ``within``: group, hours, share (1 - S(t): share answered/removed within that many hours),
       lower, upper, at_risk (still waiting at that time), estimable (False when no complaint of
-      the group was followed that long: then share and bounds are NaN, not a guess);
-    - ``logrank``: the multivariate log-rank test of equal curves across groups (excluding the
-      pooled group): test_statistic, degrees_of_freedom, p_value, groups; or None with fewer than
-      two groups.
+      the group was followed that long and the curve had not reached 0: share and bounds are then
+      NaN, not a guess);
+    - ``logrank``: the multivariate log-rank test of equal curves across groups (the pooled group
+      excluded): test_statistic, degrees_of_freedom, p_value, groups; None with fewer than two.
     """
 
     outcome: str
@@ -176,13 +183,52 @@ def _group_order(values: pd.Series) -> list[str]:
     return known + sorted(present - set(known))
 
 
-def _fit(durations: np.ndarray, events: np.ndarray, label: str) -> KaplanMeierFitter:
-    return KaplanMeierFitter(alpha=0.05).fit(durations, events, label=label)
+def km_table(durations: np.ndarray, events: np.ndarray, level: float = 0.95) -> pd.DataFrame:
+    """The Kaplan-Meier curve of one sample: timeline, at_risk, events, censored, estimate, lower, upper.
+
+    S(t) = prod over event times u <= t of (1 - d_u / n_u). Greenwood: var(log S) = sum d/(n(n-d));
+    on the log(-log) scale the band is S ** exp(+-z sqrt(var) / log S), 1 where S = 1. The timeline
+    starts at 0 (everyone at risk), as lifelines' does.
+    """
+    durations = np.asarray(durations, dtype=float)
+    events = np.asarray(events, dtype=bool)
+    times, inverse = np.unique(durations, return_inverse=True)
+    if len(times) == 0 or times[0] != 0.0:
+        times = np.concatenate([[0.0], times])
+        inverse = inverse + 1
+    exits = np.bincount(inverse, minlength=len(times))
+    died = np.bincount(inverse, weights=events, minlength=len(times))
+    at_risk = len(durations) - np.concatenate([[0], np.cumsum(exits)[:-1]])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        estimate = np.cumprod(1.0 - died / np.where(at_risk > 0, at_risk, 1))
+        greenwood = died / (at_risk * (at_risk - died).astype(float))
+        greenwood[~np.isfinite(greenwood)] = 0.0
+        log_s = np.log(estimate)
+        half_width = norm.ppf(0.5 + level / 2) * np.sqrt(np.cumsum(greenwood)) / log_s
+        lower = np.exp(-np.exp(np.log(-log_s) - half_width))
+        upper = np.exp(-np.exp(np.log(-log_s) + half_width))
+    return pd.DataFrame(
+        {
+            "timeline": times,
+            "at_risk": at_risk.astype("int64"),
+            "events": died.astype("int64"),
+            "censored": (exits - died).astype("int64"),
+            "estimate": estimate,
+            "lower": np.nan_to_num(lower, nan=1.0),
+            "upper": np.nan_to_num(upper, nan=1.0),
+        }
+    )
 
 
-def _step_at(index: np.ndarray, values: np.ndarray, t: float) -> float:
-    """Value of a right-continuous step function (given at sorted ``index``) at time ``t``."""
-    return float(values[np.searchsorted(index, t, side="right") - 1])
+def _first_at_or_below(timeline: np.ndarray, curve: np.ndarray, q: float = 0.5) -> float:
+    """First time the (non-increasing) curve is <= q; inf if it never is."""
+    below = np.flatnonzero(curve <= q)
+    return float(timeline[below[0]]) if len(below) else float("inf")
+
+
+def _step_at(timeline: np.ndarray, values: np.ndarray, t: float) -> float:
+    """Value of a right-continuous step function (given at sorted ``timeline``) at time ``t``."""
+    return float(values[np.searchsorted(timeline, t, side="right") - 1])
 
 
 def kaplan_meier(
@@ -191,12 +237,9 @@ def kaplan_meier(
     by: str = "platform",
     within: tuple[float, ...] = WITHIN_HOURS,
     pooled: bool = True,
+    level: float = 0.95,
 ) -> KaplanMeier:
-    """Fit Kaplan-Meier curves per value of ``by`` (and pooled) on :func:`complaint_times` output.
-
-    lifelines is used because it is the standard, tested implementation of KM with Greenwood CIs
-    and the log-rank test; it needs pandas < 3, hence the project's pin.
-    """
+    """Kaplan-Meier curves per value of ``by`` (and pooled) on :func:`complaint_times` output."""
     if outcome not in OUTCOMES:
         raise ValueError(f"outcome must be one of {sorted(OUTCOMES)}, not {outcome!r}")
     duration_col, event_col = OUTCOMES[outcome]
@@ -204,44 +247,25 @@ def kaplan_meier(
     events = times[event_col].to_numpy(dtype=bool)
     labels = times[by].to_numpy()
 
-    groups = _group_order(times[by])
-    selections = [(g, labels == g) for g in groups]
-    if pooled:
+    selections = [(g, labels == g) for g in _group_order(times[by])]
+    if pooled and len(times):
         selections.append((ALL_GROUPS, np.ones(len(times), dtype=bool)))
 
     survival, medians, shares = [], [], []
     for group, mask in selections:
         d, e = durations[mask], events[mask]
-        if len(d) == 0:
-            continue
-        kmf = _fit(d, e, "KM")
-        table = kmf.event_table
-        ci = kmf.confidence_interval_.to_numpy()
-        timeline = table.index.to_numpy(dtype=float)
-        estimate = kmf.survival_function_["KM"].to_numpy()
-        survival.append(
-            pd.DataFrame(
-                {
-                    by: group,
-                    "timeline": timeline,
-                    "at_risk": table["at_risk"].to_numpy(),
-                    "events": table["observed"].to_numpy(),
-                    "censored": table["censored"].to_numpy(),
-                    "estimate": estimate,
-                    "lower": ci[:, 0],
-                    "upper": ci[:, 1],
-                }
-            )
-        )
-        median_ci = median_survival_times(kmf.confidence_interval_).to_numpy()[0]
+        table = km_table(d, e, level)
+        survival.append(table.assign(**{by: group}))
+        timeline = table["timeline"].to_numpy()
+        estimate, lower, upper = (table[c].to_numpy() for c in ("estimate", "lower", "upper"))
         medians.append(
             {
                 by: group,
                 "complaints": len(d),
                 "events": int(e.sum()),
-                "median_hours": float(kmf.median_survival_time_),
-                "lower": float(median_ci[0]),
-                "upper": float(median_ci[1]),
+                "median_hours": _first_at_or_below(timeline, estimate),
+                "lower": _first_at_or_below(timeline, lower),
+                "upper": _first_at_or_below(timeline, upper),
             }
         )
         followed = float(d.max())
@@ -249,7 +273,7 @@ def kaplan_meier(
             # Beyond the longest follow-up S(t) is unknown, unless the curve already reached 0.
             ok = t <= followed or estimate[-1] == 0.0
             s, lo, hi = (
-                (_step_at(timeline, col, t) for col in (estimate, ci[:, 0], ci[:, 1]))
+                (_step_at(timeline, col, t) for col in (estimate, lower, upper))
                 if ok
                 else (np.nan, np.nan, np.nan)
             )
@@ -265,13 +289,12 @@ def kaplan_meier(
                 }
             )
 
+    columns = [by, "timeline", "at_risk", "events", "censored", "estimate", "lower", "upper"]
     return KaplanMeier(
         outcome=outcome,
-        survival=pd.concat(survival, ignore_index=True)
+        survival=pd.concat(survival, ignore_index=True)[columns]
         if survival
-        else pd.DataFrame(
-            columns=[by, "timeline", "at_risk", "events", "censored", "estimate", "lower", "upper"]
-        ),
+        else pd.DataFrame(columns=columns),
         medians=pd.DataFrame(
             medians, columns=[by, "complaints", "events", "median_hours", "lower", "upper"]
         ),
@@ -285,21 +308,37 @@ def kaplan_meier(
 def logrank(times: pd.DataFrame, outcome: str = "response", by: str = "platform") -> dict | None:
     """Multivariate log-rank test that every group shares one curve (None with < 2 groups).
 
-    A small p-value says platforms differ in how fast they answer; it does not say which, nor by
-    how much: read the curves and medians for that.
+    At each distinct time, group j's expected events are n_j d / n; the statistic is
+    Z' V^-1 Z over the first G-1 groups, with Z observed minus expected and V the hypergeometric
+    covariance, chi-squared on G-1 degrees of freedom. A small p-value says platforms differ in how
+    fast they answer; it does not say which, nor by how much: the curves and medians say that.
     """
     duration_col, event_col = OUTCOMES[outcome]
-    groups = times[by]
-    if groups.nunique() < 2:
+    groups = _group_order(times[by])
+    if len(groups) < 2:
         return None
-    result = multivariate_logrank_test(
-        times[duration_col].to_numpy(dtype=float),
-        groups.to_numpy(),
-        times[event_col].to_numpy(dtype=bool),
-    )
+    code = pd.Categorical(times[by], categories=groups).codes.astype(np.int64)
+    n_groups = len(groups)
+    _, inverse = np.unique(times[duration_col].to_numpy(dtype=float), return_inverse=True)
+    n_times = int(inverse.max()) + 1
+    cell = inverse * n_groups + code
+    size = n_times * n_groups
+    exits = np.bincount(cell, minlength=size).reshape(n_times, n_groups).astype(float)
+    died = np.bincount(cell, weights=times[event_col].to_numpy(dtype=float), minlength=size)
+    died = died.reshape(n_times, n_groups)
+    # at risk at time k: everyone whose time is >= k (reverse cumulative sum of exits)
+    at_risk = np.cumsum(exits[::-1], axis=0)[::-1]
+    n_all, d_all = at_risk.sum(axis=1), died.sum(axis=1)
+    z = died.sum(axis=0) - (at_risk * (d_all / n_all)[:, None]).sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ties = np.where(n_all > 1, (n_all - d_all) / (n_all - 1), 1.0)
+    factor = ties * d_all / n_all**2
+    weighted = at_risk * factor[:, None]
+    cov = np.diag((weighted * n_all[:, None]).sum(axis=0)) - weighted.T @ at_risk
+    statistic = float(z[:-1] @ np.linalg.pinv(cov[:-1, :-1]) @ z[:-1])
     return {
-        "test_statistic": float(result.test_statistic),
-        "degrees_of_freedom": int(result.degrees_of_freedom),
-        "p_value": float(result.p_value),
-        "groups": _group_order(groups),
+        "test_statistic": statistic,
+        "degrees_of_freedom": n_groups - 1,
+        "p_value": float(chi2.sf(statistic, n_groups - 1)),
+        "groups": groups,
     }
