@@ -33,7 +33,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.config import EXTERNAL_DIR
+from analysis.config import EXTERNAL_DIR, PROJECT_ROOT
 from analysis.tdb.measures import Measures, measures
 from analysis.tdb.schema import PLATFORM_NAMES
 
@@ -82,6 +82,16 @@ _NETZDG_DEFINITIONS = {
     "removals_after_1_week": "removals made more than a week after the complaint",
     "responded_within_24h": "complaints answered within 24 h",
 }
+
+
+def _shown(path: Path) -> str:
+    """A dataset path as printed: relative to the project when inside it (no home folders)."""
+    resolved = path.resolve()
+    return (
+        str(resolved.relative_to(PROJECT_ROOT))
+        if resolved.is_relative_to(PROJECT_ROOT)
+        else path.name
+    )
 
 
 def _cite(r: pd.Series) -> str:
@@ -244,7 +254,7 @@ def _tdb_panel(
     scope = f"preset '{result.preset}'" if result.preset else "all categories"
     source = (
         "European Commission, DSA Transparency Database (CC BY 4.0), statements of reasons; "
-        f"dataset {Path(result.dataset).name}; analysis.tdb.measures ({result.engine})"
+        f"dataset {_shown(Path(result.dataset))}; analysis.tdb.measures ({result.engine})"
     )
     for platform in platforms:
         names = PLATFORM_NAMES.get(platform, ())
