@@ -218,3 +218,14 @@ def test_codes_judged_on_a_share_of_notices() -> None:
     assert mixed.target_met[0] == "uncertain"  # 3 of 6 reviewed within 4 h
     assert compliance_table(OBVIOUS, [rule()], by=None).target_met[0] is None
     assert get_rule("EU_COC_2016").target_share == 0.5
+
+
+def test_no_event_yet_gives_a_wilson_interval_not_a_point() -> None:
+    # Ten complaints followed for 100 h, none removed: 0% within 24 h, but not "0% to 0%".
+    durations, events = np.full(10, 100.0), np.zeros(10, dtype=bool)
+    share, lower, upper, _ = km_share_within(durations, events, [24.0])
+    assert share[0] == 0 and lower[0] == 0
+    assert upper[0] == pytest.approx(wilson(0, 10)[1])  # about 28%
+    # A complaint censored at 5 h was not followed to 24 h and does not count.
+    share, _, upper, _ = km_share_within(np.append(durations, 5.0), np.append(events, False), [24])
+    assert upper[0] == pytest.approx(wilson(0, 10)[1])

@@ -105,8 +105,11 @@ def km_share_within(
     """Kaplan-Meier share with the event by each time in ``at``: (share, lower, upper, estimable).
 
     share = 1 - S(t); the 95% interval is Greenwood's on the log(-log) scale, as lifelines computes
-    it. Beyond the longest follow-up S(t) is unknown unless it already reached 0: ``estimable`` is
-    False and the values are NaN there, rather than a guess.
+    it. Where the estimate is 0% or 100% (no event yet, or every complaint followed that long had
+    it) Greenwood's variance is zero and that interval collapses to a point, which would claim
+    certainty from a handful of cases; there the Wilson interval for 0 (or n) of the n complaints
+    followed to that time is given instead. Beyond the longest follow-up S(t) is unknown unless it
+    already reached 0: ``estimable`` is False and the values are NaN there, rather than a guess.
     """
     at = np.asarray(at, dtype=float)
     nan = np.full(at.shape, np.nan)
@@ -127,14 +130,17 @@ def km_share_within(
         spread = _Z * np.sqrt(v) / np.abs(log_s)
         lo = np.exp(-np.exp(np.log(-log_s) + spread))
         hi = np.exp(-np.exp(np.log(-log_s) - spread))
-    lo = np.where(s >= 1.0, 1.0, np.where(s <= 0.0, 0.0, lo))
-    hi = np.where(s >= 1.0, 1.0, np.where(s <= 0.0, 0.0, hi))
+    share_lo, share_hi = 1.0 - hi, 1.0 - lo
+    # Followed to t: had the event by then, or still waiting after it (not censored before t).
+    followed = len(durations) - np.searchsorted(ordered, at, side="right")
+    followed = followed + np.concatenate([[0], np.cumsum(deaths)])[k]
+    for i in np.flatnonzero((s >= 1.0) | (s <= 0.0)):
+        share_lo[i], share_hi[i] = wilson(0 if s[i] >= 1.0 else int(followed[i]), int(followed[i]))
     estimable = (at <= ordered[-1]) | (s <= 0.0)
-    share = np.where(estimable, 1.0 - s, np.nan)
     return (
-        share,
-        np.where(estimable, 1.0 - hi, np.nan),
-        np.where(estimable, 1.0 - lo, np.nan),
+        np.where(estimable, 1.0 - s, np.nan),
+        np.where(estimable, share_lo, np.nan),
+        np.where(estimable, share_hi, np.nan),
         estimable,
     )
 
