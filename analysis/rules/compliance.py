@@ -44,7 +44,9 @@ the deadline when it is the same for all).
 The Kaplan-Meier estimate at a few time points is computed here with numpy (Greenwood variance,
 log(-log) interval: lifelines' defaults) rather than by fitting lifelines' ``KaplanMeierFitter`` per
 rule and platform, because a full fit of a million complaints takes over a second and the headline
-summary scores some twenty rules; the test suite checks the two agree.
+summary scores some twenty rules; the test suite checks the two agree. One deliberate difference:
+where the estimate is exactly 0% or 100%, Greenwood's interval collapses to a point, and the Wilson
+interval on the complaints followed that long is given instead.
 """
 
 from __future__ import annotations
