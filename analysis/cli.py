@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "find duties, triggers and deadlines in a statute (text/HTML)",
     ),
     "tdb": ("analysis.tdb.cli", "DSA Transparency Database: ingest archives, measures"),
+    "analyse": ("analysis.results", "headline results of a complaint log as JSON"),
 }
 
 
