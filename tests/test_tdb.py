@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from analysis.cli import main as cli_main
@@ -88,6 +90,10 @@ def test_each_schema_version_parses_with_its_multi_valued_fields(dataset) -> Non
         f"SELECT any_value(typeof(created_at)), min(created_at)::VARCHAR FROM '{dataset_glob(out)}'"
     )
     assert created == [("TIMESTAMP", "2024-03-14 00:00:07")]
+    # microseconds in the file itself: Spark cannot read Parquet nanosecond timestamps
+    schema = pq.read_schema(next((out / f"day={DAY_V1}").glob("*.parquet")))
+    assert schema.field("created_at").type == pa.timestamp("us")
+    assert schema.field("content_date").type == pa.date32()
 
 
 def test_categories_renamed_on_2025_07_01_map_onto_one_vocabulary(dataset) -> None:
