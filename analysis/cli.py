@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "analysis.text.duties",
         "find duties, triggers and deadlines in a statute (text/HTML)",
     ),
+    "text-eval": ("analysis.text.evaluate", "red-team redaction, score text categories"),
     "tdb": ("analysis.tdb.cli", "DSA Transparency Database: ingest archives, measures"),
     "analyse": ("analysis.results", "headline results of a complaint log as JSON"),
 }
