@@ -29,6 +29,7 @@ import argparse
 import re
 import sys
 import warnings
+from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -59,7 +60,7 @@ PLACEHOLDERS: tuple[str, ...] = (
 
 # Character-level shapes. URLs before handles so "tiktok.com/@user" is one [url].
 _TRAIL = r"(?<![.,;:!?)\]'\"])"
-_REGEXES: tuple[tuple[str, re.Pattern[str]], ...] = (
+REGEXES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("email", re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")),
     (
         "url",
@@ -91,8 +92,21 @@ _REGEXES: tuple[tuple[str, re.Pattern[str]], ...] = (
 _PRIORITY = {"regex": 0, "deny": 1, "school": 2, "title": 3, "cue": 4, "model": 5, "shape": 6}
 # A token that looks like part of a name: capitalised with a lower-case letter (McDonald, O'Neill).
 _NAME_SHAPE = r"^[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*$"
-_NAME_RE = re.compile(_NAME_SHAPE)
+_NAME_WORD = re.compile(r"(?<![\w@./'’-])[A-Z][A-Za-z'’]*[a-z][A-Za-z'’]*(?![\w@])")
+_HEAD = re.compile(r"\b[A-Z][a-z]+\b")
+_INNER = re.compile(r"^(?:[A-Z][A-Za-z'’.-]*|\d+(?:st|nd|rd|th)?|['’]s)$")
+_CANDIDATE = re.compile(r"(?<![\w@./'’-])[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*|\b[A-Z]{2,}\b")
+_LOWER_WORD = re.compile(r"(?<![\w@./'’-])[a-z][a-z'’-]+\b")
 _INITIAL = r"^[A-Z]\.?$"
+# Lower-case words that can join two names, where a school name matched by shape may really start.
+_CONNECTORS = frozenset({"of", "the", "and", "&", "upon", "on", "in", "under", "by"})
+# Model labels trusted to say a capitalised sequence is not a person. Places, facilities, products
+# and nationalities are not: the small model calls "abuse directed at Imran Barker" a PRODUCT and
+# "aimed at Simon Adeyemi" a GPE, and redacting a place by mistake costs nothing.
+_NOT_PERSON = frozenset(
+    {"LANGUAGE", "DATE", "TIME", "EVENT", "LAW", "MONEY", "PERCENT", "QUANTITY", "ORDINAL",
+     "CARDINAL"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -120,7 +134,12 @@ def _name_token(words: Mapping[str, frozenset[str]], op: str | None = None) -> d
 
 
 def _build_matcher(vocab, words: Mapping[str, frozenset[str]]) -> Matcher:
-    """Token rules for titles, cue words and school shapes (see the module docstring)."""
+    """Token rules for titles and cue words before names (see the module docstring).
+
+    Both start with a word from a list, which the Matcher checks cheaply; school names and bare
+    capitalised sequences are found by :func:`_school_spans` and :func:`_shape_spans`, walking from
+    their tell-tale words, since a pattern starting with a regular expression tests every token.
+    """
     matcher = Matcher(vocab)
     titles = sorted(words["titles"] | {t + "." for t in words["titles"]})
     name, name_opt = _name_token(words), _name_token(words, "?")
@@ -157,38 +176,62 @@ def _build_matcher(vocab, words: Mapping[str, frozenset[str]]) -> Matcher:
         ],
         greedy="LONGEST",
     )
-    school_words = {
-        "st",
-        "saint",
-        "catholic",
-        "church",
-        "our",
-        "holy",
-        "christ",
-        "sir",
-        "king",
-        "queen",
-    }
-    first_stop = sorted((words["not_names"] - school_words) | words["school_heads"])
-    connectors = "|".join(re.escape(w) for w in sorted(words["school_inner"]))
-    inner = rf"^(?:[A-Z][A-Za-z'’.-]*|\d+(?:st|nd|rd|th)?|{connectors})$"
-    heads = sorted(h for h in words["school_heads"] if " " not in h)
-    matcher.add(
-        "school",
-        [
-            [
-                {
-                    "TEXT": {"REGEX": r"^(?:St\.?|[A-Z][A-Za-z'’-]*)$"},
-                    "LOWER": {"NOT_IN": first_stop},
-                },
-                {"OP": "*", "TEXT": {"REGEX": inner}},
-                {"LOWER": {"IN": heads}},
-            ]
-        ],
-        greedy="LONGEST",
-    )
-    matcher.add("shape", [[name, name, name_opt]], greedy="LONGEST")
     return matcher
+
+
+_SCHOOL_WORDS = frozenset(
+    {"st", "saint", "catholic", "church", "our", "holy", "christ", "sir", "king", "queen"}
+)
+_FIRST_OF_SCHOOL = re.compile(r"^(?:St\.?|[A-Z][A-Za-z'’-]*)$")
+
+
+def _school_spans(
+    text: str, doc: Doc, starts: list[int], words: Mapping[str, frozenset[str]]
+) -> list[Found]:
+    """School names ending in a head word ("... Academy", "St Anne's C of E Primary School").
+
+    From each capitalised head word, walk left over capitalised words, "'s", numbers and
+    connectors, then start at the first word that can begin a name ("the", "Pupils" cannot).
+    """
+    heads = words["school_heads"]
+    first_stop = (words["not_names"] - _SCHOOL_WORDS) | heads
+    inner = words["school_inner"]
+    found = []
+    for m in _HEAD.finditer(text):
+        if m.group(0).lower() not in heads:
+            continue
+        i = bisect_right(starts, m.start()) - 1
+        j = i
+        while j > 0 and (_INNER.match(doc[j - 1].text) or doc[j - 1].lower_ in inner):
+            j -= 1
+        while j < i and not (
+            _FIRST_OF_SCHOOL.match(doc[j].text) and doc[j].lower_ not in first_stop
+        ):
+            j += 1
+        if j == i:
+            continue
+        j = _school_start(doc, j, i + 1, words)
+        if j < i:
+            found.append(Found(doc[j].idx, m.end(), "school", "school"))
+    return found
+
+
+def _shape_spans(text: str, words: Mapping[str, frozenset[str]]) -> list[Found]:
+    """Two or three capitalised name-like words in a row ("Niamh Kavanagh"): a person, unless
+    the model says otherwise (see :meth:`Redactor._model_spans`)."""
+    stop = words["not_names"] | words["titles"]
+    found = []
+    run: list[re.Match[str]] = []
+    for m in [*_NAME_WORD.finditer(text), None]:
+        usable = m is not None and m.group(0).lower() not in stop
+        joined = usable and run and re.fullmatch(r"[ \t]+|-", text[run[-1].end() : m.start()])
+        if usable and (joined or not run):
+            run.append(m)
+            continue
+        if len(run) >= 2:
+            found.append(Found(run[0].start(), run[min(len(run), 3) - 1].end(), "person", "shape"))
+        run = [m] if usable else []
+    return found
 
 
 def _school_start(doc: Doc, start: int, end: int, words: Mapping[str, frozenset[str]]) -> int:
@@ -197,7 +240,7 @@ def _school_start(doc: Doc, start: int, end: int, words: Mapping[str, frozenset[
     Church of England Primary" and "C of E" keep their "of")."""
     for i in range(end - 2, start, -1):
         word = doc[i].lower_
-        if word in words["school_inner"] and word not in {"'s", "’s", "-"}:
+        if word in _CONNECTORS:
             if word == "of" and doc[i - 1].lower_ in {"church", "c"}:
                 continue
             return i + 1
@@ -250,7 +293,7 @@ def _deny_entries(
 class Redactor:
     """A reusable redaction pipeline: load the model and compile the rules once, call many times."""
 
-    def __init__(self, use_model: bool = True, window: int = 6) -> None:
+    def __init__(self, use_model: bool = True, window: int = 3) -> None:
         self.nlp = load(use_model)
         self.has_ner = "ner" in self.nlp.pipe_names
         if use_model and not self.has_ner:
@@ -280,27 +323,27 @@ class Redactor:
         return by_lower, by_orth
 
     def _rule_spans(
-        self, doc: Doc, deny: tuple[PhraseMatcher | None, PhraseMatcher | None]
+        self, text: str, doc: Doc, deny: tuple[PhraseMatcher | None, PhraseMatcher | None]
     ) -> list[Found]:
         found = [
             Found(m.start(), m.end(), label, "regex")
-            for label, pattern in _REGEXES
-            for m in pattern.finditer(doc.text)
+            for label, pattern in REGEXES
+            for m in pattern.finditer(text)
         ]
         strings = self.nlp.vocab.strings
         for match_id, start, end in self.matcher(doc):
             key = strings[match_id]
             if key == "cue":
                 start += 1 + (doc[start + 1].text in {",", ":"})
-            elif key == "school":
-                start = _school_start(doc, start, end, self.words)
             while end > start and doc[end - 1].is_punct:
                 end -= 1
             if end > start:
-                label = "school" if key == "school" else "person"
                 found.append(
-                    Found(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), label, key)
+                    Found(doc[start].idx, doc[end - 1].idx + len(doc[end - 1]), "person", key)
                 )
+        starts = doc.to_array("IDX").tolist()
+        found += _school_spans(text, doc, starts, self.words)
+        found += _shape_spans(text, self.words)
         for matcher in deny:
             if matcher is None:
                 continue
@@ -309,49 +352,59 @@ class Redactor:
                 found.append(Found(span.start_char, span.end_char, strings[match_id], "deny"))
         return found
 
-    def _windows(self, doc: Doc, found: list[Found]) -> list[tuple[int, int]]:
-        """Token windows around capitalised words that no rule explained: where the model must look."""
-        covered = [(f.start, f.end) for f in found if f.source != "shape"]
+    def _windows(
+        self, text: str, doc: Doc, found: list[Found], ordinary: set[str]
+    ) -> list[tuple[int, int]]:
+        """Token windows around capitalised words no rule explained: where the model must look.
+
+        ``ordinary``: words seen in lower case in the batch ("Comments", "Replies" start sentences
+        but are ordinary words; a name is hardly ever written in lower case), so they need no model.
+        """
+        covered = [(f.start, f.end) for f in found]
         stop = self.words["not_names"]
+        starts = None
         windows: list[tuple[int, int]] = []
-        for token in doc:
-            if not (_NAME_RE.match(token.text) or (token.is_upper and len(token) > 1)):
+        for m in _CANDIDATE.finditer(text):
+            lower = m.group(0).lower()
+            if lower in stop or lower in STOP_WORDS or lower in ordinary:
                 continue
-            if token.lower_ in stop or token.lower_ in STOP_WORDS:
+            if any(s <= m.start() < e for s, e in covered):
                 continue
-            if any(s <= token.idx < e for s, e in covered):
-                continue
-            lo, hi = max(0, token.i - self.window), min(len(doc), token.i + self.window + 1)
+            if starts is None:
+                starts = doc.to_array("IDX").tolist()
+            i = bisect_right(starts, m.start()) - 1
+            lo, hi = max(0, i - self.window), min(len(doc), i + self.window + 1)
             if windows and lo <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], hi)
             else:
                 windows.append((lo, hi))
         return windows
 
-    def _model_spans(self, doc: Doc, ents: Iterable, found: list[Found]) -> list[Found]:
+    def _model_spans(self, text: str, ents: Iterable, found: list[Found]) -> list[Found]:
         """Model entities kept for redaction, and capitalised sequences the model did not veto."""
         public = self.words["public_orgs"]
         person_words = {
             w
             for f in found
             if f.label == "person"
-            for w in re.findall(r"[A-Za-z'’-]+", doc.text[f.start : f.end])
+            for w in re.findall(r"[A-Za-z'’-]+", text[f.start : f.end])
         }
         kept: list[Found] = []
         vetoes: list[tuple[int, int]] = []
+        stop = self.words["not_names"] | self.words["titles"]
         for start, end, label in ents:
-            text = doc.text[start:end]
+            said = text[start:end]
+            if all(w.lower() in stop or w.lower() in STOP_WORDS for w in re.findall(r"\w+", said)):
+                continue  # "Email", "Twitter": not a name whatever the model says
             if label == "PERSON":
                 kept.append(Found(start, end, "person", "model"))
-                person_words.update(re.findall(r"[A-Za-z'’-]+", text))
-            elif label == "ORG" and text.lower().removeprefix("the ") not in public:
-                if _school_shaped(text, self.words):
+                person_words.update(re.findall(r"[A-Za-z'’-]+", said))
+            elif label == "ORG" and said.lower().removeprefix("the ") not in public:
+                if _school_shaped(said, self.words):
                     kept.append(Found(start, end, "school", "model"))
-                elif person_words & set(re.findall(r"[A-Za-z'’-]+", text)):
+                elif person_words & set(re.findall(r"[A-Za-z'’-]+", said)):
                     kept.append(Found(start, end, "organisation", "model"))
-                else:
-                    vetoes.append((start, end))
-            else:
+            elif label in _NOT_PERSON or (label == "ORG" and said.lower() in public):
                 vetoes.append((start, end))
         shapes = [
             f
@@ -369,14 +422,16 @@ class Redactor:
     ) -> list[list[Found]]:
         """Spans to redact in each text, after merging (longest first; see :func:`merge`)."""
         deny = self._deny_matcher(deny_list)
-        docs = [self.nlp.make_doc(t or "") for t in texts]
-        rules = [self._rule_spans(doc, deny) for doc in docs]
+        texts = [t or "" for t in texts]
+        docs = list(self.nlp.tokenizer.pipe(texts, batch_size=batch_size))
+        rules = [self._rule_spans(text, doc, deny) for text, doc in zip(texts, docs, strict=True)]
         if not self.has_ner:
             return [merge(spans) for spans in rules]
+        ordinary = _lower_case_words(texts)
         pieces: list[tuple[int, int]] = []  # (text index, char offset of the window)
         windows: list[Doc] = []
-        for i, (doc, spans) in enumerate(zip(docs, rules, strict=True)):
-            for lo, hi in self._windows(doc, spans):
+        for i, (text, doc, spans) in enumerate(zip(texts, docs, rules, strict=True)):
+            for lo, hi in self._windows(text, doc, spans, ordinary):
                 span = doc[lo:hi]
                 pieces.append((i, span.start_char))
                 windows.append(span.as_doc())
@@ -387,10 +442,14 @@ class Redactor:
             ents[i].extend(
                 (offset + e.start_char, offset + e.end_char, e.label_) for e in wdoc.ents
             )
-        return [
-            merge([f for f in spans if f.source != "shape"] + self._model_spans(doc, e, spans))
-            for doc, spans, e in zip(docs, rules, ents, strict=True)
-        ]
+        out = []
+        for text, spans, e in zip(texts, rules, ents, strict=True):
+            certain = [f for f in spans if f.source == "regex"]
+            model = [
+                p for f in self._model_spans(text, e, spans) for p in _outside(f, certain, text)
+            ]
+            out.append(merge([f for f in spans if f.source != "shape"] + model))
+        return out
 
     def redact(
         self,
@@ -403,6 +462,35 @@ class Redactor:
             apply(text or "", spans)
             for text, spans in zip(texts, self.find(texts, deny_list, batch_size), strict=True)
         ]
+
+
+def _lower_case_words(texts: Sequence[str]) -> set[str]:
+    """Words written in lower case somewhere in ``texts``, outside emails, URLs and handles."""
+    seen: set[str] = set()
+    for text in texts:
+        for _, pattern in REGEXES[:3]:
+            text = pattern.sub(" ", text)
+        seen.update(_LOWER_WORD.findall(text))
+    return seen
+
+
+def _outside(span: Found, certain: Sequence[Found], text: str) -> list[Found]:
+    """``span`` without the parts a regex found ("Lewis, S27 6EW" tagged PERSON keeps "Lewis")."""
+    pieces = [(span.start, span.end)]
+    for c in certain:
+        pieces = [
+            part
+            for a, b in pieces
+            for part in (((a, b),) if c.end <= a or b <= c.start else ((a, c.start), (c.end, b)))
+        ]
+    out = []
+    for a, b in pieces:
+        piece = text[a:b]
+        a += len(piece) - len(piece.lstrip(" ,;:()-"))
+        b -= len(piece) - len(piece.rstrip(" ,;:()-"))
+        if b - a > 1:
+            out.append(Found(a, b, span.label, span.source))
+    return out
 
 
 def merge(spans: Iterable[Found]) -> list[Found]:
