@@ -122,8 +122,13 @@ def table_html(
     caption: str,
     notes: Sequence[str] = (),
     index_name: str | None = None,
+    text: bool = False,
 ) -> HtmlTable:
-    """Render a frame of already-formatted strings (index = row labels) as a published table."""
+    """Render a frame of already-formatted strings (index = row labels) as a published table.
+
+    ``text``: columns of words, left-aligned (numbers are right-aligned by default). A short
+    table is kept on one page; a long one may break between rows.
+    """
     esc = html.escape
     head = (
         index_name
@@ -134,8 +139,10 @@ def table_html(
     )
     # The wrapper keeps caption, table and notes on one page (WeasyPrint can otherwise leave the
     # caption at the foot of one page and the table on the next).
+    classes = " ".join(c for c in ("table-block", "short" if len(frame) <= 15 else "") if c)
+    table_class = "published text" if text else "published"
     out = [
-        f'<div class="table-block"><table class="published"><caption>{esc(caption)}</caption>'
+        f'<div class="{classes}"><table class="{table_class}"><caption>{esc(caption)}</caption>'
         "<thead><tr>"
     ]
     out.append(f'<th scope="col">{esc(head)}</th>')

@@ -11,8 +11,22 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping, Sequence
 
+import pandas as pd
+
 from analysis.measures.response_times import ALL_GROUPS
-from analysis.publish.tables import NOT_REACHED, fmt_hours, fmt_pct
+from analysis.publish.disclosure import footnote
+from analysis.publish.tables import (
+    NOT_REACHED,
+    HtmlTable,
+    counts_html,
+    fmt_count,
+    fmt_hours,
+    fmt_pct,
+    fmt_share_ci,
+    table_html,
+)
+from analysis.rules.catalogue import Rule, load_rules
+from analysis.rules.compliance import NO_DEADLINE, NOT_IN_LOG, SCORED
 
 #: Key of the share answered within 7 days in the headline's ``within_*`` entries.
 WEEK = "within_7d"
@@ -92,3 +106,280 @@ def rag(rating: str) -> str:
     """HTML for a Red/Amber/Green rating: the word is always written, colour only reinforces it."""
     word = RAG_WORDS[rating]
     return f'<span class="rag rag-{word.lower()}">{html.escape(word)}</span>'
+
+
+def fmt_small(n: int | None, threshold: int) -> str:
+    """A count for prose under disclosure control: "fewer than 10" below the threshold."""
+    if n is None:
+        return "[x]"
+    return f"fewer than {threshold}" if 0 < n < threshold else fmt_count(n)
+
+
+_CLOCK_NOTES: dict[str, tuple[str, str]] = {
+    "complainant notice": (
+        "covers every complaint reported to the platform, whoever reported it",
+        "platforms must act on every notice, including unfounded ones",
+    ),
+    "school or union notice": (
+        "notices come from bodies that vet complaints first",
+        "a member who reports alone, without the school or union, is not covered",
+    ),
+    "trusted flagger": (
+        "a small number of expert reporters, whose notices platforms can prioritise",
+        "covers only complaints the union or helpline itself reports",
+    ),
+    "regulator order": (
+        "a regulator filters complaints before the clock starts",
+        "content stays up while the regulator acts; the log cannot show when an order would come",
+    ),
+}
+
+
+def pros_cons(rule: Rule) -> tuple[list[str], list[str]]:
+    """Points for and against a rule that follow from its design (clock, deadline, tiers, status)."""
+    pros, cons = [], []
+    pro, con = _CLOCK_NOTES[rule.clock_starts]
+    pros.append(pro)
+    cons.append(con)
+    if rule.deadline_hours is None:
+        pros.append("flexible for platforms: no fixed clock")
+        cons.append("no fixed hours, so compliance cannot be measured or enforced against a number")
+    elif rule.deadline_hours <= 24:
+        cons.append(
+            "a short fixed deadline invites removal without assessment (one reason France's "
+            "2020 law was struck down)"
+        )
+    if rule.category_deadlines:
+        pros.append("fastest for the most harmful kinds of abuse")
+        cons.append("two clocks are harder for schools and platforms to apply")
+    if rule.event == "review":
+        cons.append("measures review, not removal: met by a platform that leaves every post up")
+    if rule.derived_deadline:
+        cons.append(f"its hours from the report are derived, not statutory: {rule.derivation}")
+    return pros, cons
+
+
+def _outcome_sentence(total: Mapping | None, rule: Rule, threshold: int) -> str:
+    if total is None:
+        return "Not compared on this selection."
+    if total["evaluation"] == NO_DEADLINE:
+        return (
+            f"This rule fixes no hours (&ldquo;{html.escape(rule.deadline_words)}&rdquo;), so the "
+            f"{fmt_small(total['in_scope'], threshold)} complaints in its scope cannot be scored "
+            "as compliant or not; the deadline table shows what a chosen number of hours would mean."
+        )
+    if total["evaluation"] == NOT_IN_LOG:
+        return (
+            "Its clock starts on a regulator's order, which a complaint log does not record, and "
+            "no deadline from the report has been derived: not scored."
+        )
+    text = (
+        f"Of {fmt_small(total['in_scope'], threshold)} complaints in scope, "
+        f"{fmt_small(total['compliant'], threshold)} met the deadline, "
+        f"{fmt_small(total['breached'], threshold)} breached it and "
+        f"{fmt_small(total['undetermined'], threshold)} could not yet be judged at the extract date."
+    )
+    if total.get("km_share") is not None and total["in_scope"] >= threshold:
+        share = {k: total[f"km_{k}"] for k in ("share", "lower", "upper")}
+        text += f" Share within the deadline: {fmt_share_ci(share)}."
+    return text
+
+
+def option_blocks(
+    headline: Mapping, rules: Sequence[Rule], threshold: int, source: str
+) -> list[str]:
+    """One HTML block per rule: what it is, legal basis and status, results by platform, for and against.
+
+    The by-platform tally is a count table, so it goes through disclosure control.
+    """
+    esc = html.escape
+    blocks = []
+    for rule in rules:
+        total = rule_total(headline, rule.id)
+        parts = [
+            f'<div class="option"><h3>{esc(rule.title)}</h3>',
+            f"<p><strong>Legal basis:</strong> {esc(rule.instrument)}, {esc(rule.provision)}. "
+            f"Citation: {esc(rule.source.citation)}.<br><strong>Status:</strong> "
+            f"{esc(rule.status)}: {esc(rule.status_dates)}<br><strong>Deadline:</strong> "
+            f"{esc(rule.deadline_words)}"
+            + (f" (derived: {esc(rule.derivation)})" if rule.derived_deadline else "")
+            + "</p>",
+        ]
+        if rule.rationale:
+            parts.append(f"<p>{esc(rule.rationale)}</p>")
+        parts.append(
+            f"<p><strong>On the complaints on record:</strong> "
+            f"{_outcome_sentence(total, rule, threshold)}</p>"
+        )
+        # Platforms with few complaints in scope would be rows of [c]: leave them out (the
+        # table's total is then the total of the platforms shown, never of those left out).
+        rows = [
+            r
+            for r in rule_rows(headline, rule.id)
+            if r["platform"] != ALL_GROUPS
+            and r["in_scope"] >= threshold
+            and r["evaluation"] == SCORED
+        ]
+        if rows:
+            counts = pd.DataFrame(
+                {
+                    "Compliant": [int(r["compliant"]) for r in rows],
+                    "Breached": [int(r["breached"]) for r in rows],
+                    "Undetermined": [int(r["undetermined"]) for r in rows],
+                },
+                index=pd.Index([r["platform"] for r in rows], name="Platform"),
+            )
+            parts.append(
+                counts_html(counts, f"{rule.id}: complaints by platform", source, threshold).html
+            )
+        pros, cons = pros_cons(rule)
+        parts.append(
+            "<p><strong>For:</strong> " + "; ".join(map(esc, pros)) + ".<br>"
+            "<strong>Against:</strong> " + "; ".join(map(esc, cons)) + ".</p></div>"
+        )
+        blocks.append("".join(parts))
+    return blocks
+
+
+def all_rules() -> list[Rule]:
+    """Every rule in the catalogue (for citing one that was not among those compared)."""
+    return load_rules()
+
+
+def key_option(headline: Mapping, rules: Sequence[Rule], threshold: int) -> dict | None:
+    """The proposed option to quote in a summary: scored, with the most complaints in scope.
+
+    Returns its "All platforms" compliance row (which carries ``deadline_words``), or None when no
+    proposed option among ``rules`` could be scored on at least ``threshold`` complaints.
+    """
+    best = None
+    for rule in rules:
+        total = rule_total(headline, rule.id)
+        if (
+            rule.status == "proposed option"
+            and total
+            and total["evaluation"] == SCORED
+            and total["in_scope"] >= threshold
+            and (best is None or total["in_scope"] > best["in_scope"])
+        ):
+            best = total
+    return best
+
+
+def options_table(
+    headline: Mapping, rules: Sequence[Rule], threshold: int, source: str
+) -> HtmlTable:
+    """One row per rule: status, deadline, complaints in scope, breached, share within the deadline.
+
+    Scopes overlap between rules, so there is no total row; each count below the threshold is
+    suppressed on its own ([c]) and no other shown figure adds up to it.
+    """
+
+    def count(n: int | None) -> str:
+        return "[x]" if n is None else ("[c]" if 0 < n < threshold else fmt_count(n))
+
+    rows = []
+    for rule in rules:
+        total = rule_total(headline, rule.id) or {}
+        scored = total.get("evaluation") == SCORED
+        share = (
+            fmt_share_ci({k: total.get(f"km_{k}") for k in ("share", "lower", "upper")})
+            if scored and total.get("in_scope", 0) >= threshold
+            else "[z]"
+            if not scored
+            else "[c]"
+        )
+        rows.append(
+            [
+                rule.title,
+                rule.status,
+                rule.deadline_words,
+                count(total.get("in_scope")),
+                count(total.get("breached")) if scored else "[z]",
+                share,
+            ]
+        )
+    frame = pd.DataFrame(
+        rows,
+        index=pd.Index([r.id for r in rules]),
+        columns=["Rule", "Status", "Deadline", "In scope", "Breached", "Share within deadline"],
+    )
+    symbols = [s for s in ("[c]", "[x]", "[z]") if (frame == s).any().any()]
+    notes = [
+        "Scores count complaints on record in each rule's scope; [z] for rules that fix no hours "
+        "or whose clock the log does not record (not scored).",
+        footnote(threshold, symbols=symbols) if symbols else "",
+        source,
+    ]
+    return table_html(frame, "What each option would have meant", notes, index_name="Id")
+
+
+#: The assumptions log: (assumption, quality, impact); quality of a synthetic log is always Red.
+ASSUMPTIONS: tuple[tuple[str, str, str], ...] = (
+    (
+        "The log records accurately when each complaint was reported to the platform, and when "
+        "the platform first answered and removed the content.",
+        "A",
+        "R",
+    ),
+    (
+        "A complaint unanswered at the extract date would be answered no sooner or later than "
+        "others watched as long (censoring unrelated to the outcome).",
+        "A",
+        "A",
+    ),
+    ("Taking the content down counts as an answer to the complaint.", "G", "G"),
+    (
+        "Who reported the post (member, school, union) is recorded correctly: it decides which "
+        "rules' clocks start.",
+        "A",
+        "A",
+    ),
+    (
+        "A regulator's order would have come as soon as the law allows (derived deadlines).",
+        "R",
+        "A",
+    ),
+    (
+        "The two organisations' logs are independent samples of one closed population of "
+        "incidents (capture-recapture).",
+        "A",
+        "A",
+    ),
+    (
+        "The same post carries the same content reference in both logs.",
+        "A",
+        "A",
+    ),
+    (
+        "Each rule's legal scope maps onto the abuse categories as its catalogue file says.",
+        "A",
+        "G",
+    ),
+)
+
+
+def assumptions_table(synthetic: bool) -> HtmlTable:
+    """The assumptions log with Red/Amber/Green ratings for quality and for impact."""
+    esc = html.escape
+    rows = list(ASSUMPTIONS)
+    if synthetic:
+        rows.insert(
+            0,
+            (
+                "The complaint log describes real complaints (it does not: it is synthetic).",
+                "R",
+                "R",
+            ),
+        )
+    body = "".join(
+        f"<tr><td>{esc(text)}</td><td>{rag(q)}</td><td>{rag(i)}</td></tr>" for text, q, i in rows
+    )
+    return HtmlTable(
+        '<div class="table-block"><table class="published text"><caption>Assumptions log'
+        '</caption><thead><tr><th scope="col">Assumption</th><th scope="col">Quality</th>'
+        f'<th scope="col">Impact</th></tr></thead><tbody>{body}</tbody></table>'
+        '<ul class="table-notes"><li>Quality: how good the evidence for the assumption is. '
+        "Impact: how much the conclusions would change if it were wrong. Red, Amber, Green as "
+        "written; colour only repeats the word.</li></ul></div>"
+    )
