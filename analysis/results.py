@@ -17,10 +17,16 @@ The dict (all keys sorted when serialised; ``schema`` names this layout):
                          removal:  {removed, median_hours, within_24h, within_48h, within_7d}}}
                       ``median_hours`` is {estimate, lower, upper}: hours, or "not reached" when the
                       curve (or its CI band) never fell to one half; ``within_*`` is {share, lower,
-                      upper, at_risk} with share a proportion 0-1 (1 - Kaplan-Meier S(t)).
+                      upper, at_risk} with share a proportion 0-1 (1 - Kaplan-Meier S(t)), plus
+                      ``reason`` when it is null. A platform with no complaint reported before the
+                      extract date has ``response``/``removal`` null and ``response_reason``/
+                      ``removal_reason``. "All platforms" pools every complaint.
 ``logrank``           {response, removal}: test_statistic, degrees_of_freedom, p_value, groups
-``rules``             [{rule_id, platform, in_scope, compliant, breached, undetermined, ...}] from
-                      :func:`analysis.rules.compliance.compliance_table`, one row per rule and platform
+``rules``             [{rule_id, title, platform, evaluation, in_scope, compliant, breached,
+                      undetermined, share_compliant/lower/upper (Wilson), km_share/lower/upper, ...}]:
+                      the columns of :func:`analysis.rules.compliance.compliance_table`, one flat dict
+                      per rule and platform (``pd.DataFrame(result["rules"])`` gives the table back);
+                      unscored rules have null counts and a ``reason``
 ``capture_recapture`` Chapman estimate of distinct incidents from two organisations' logs, with
                       interval, warnings and assumptions (see :mod:`analysis.measures.capture_recapture`)
 
@@ -43,7 +49,7 @@ import pandas as pd
 from analysis import __version__
 from analysis.log.validate import ValidationResult, validate_file
 from analysis.measures.capture_recapture import capture_recapture
-from analysis.measures.counts import totals
+from analysis.measures.counts import incident_codes, totals
 from analysis.measures.response_times import (
     ALL_GROUPS,
     KaplanMeier,
@@ -136,9 +142,9 @@ def _logrank(km: KaplanMeier) -> dict | None:
     }
 
 
-def _capture(log: pd.DataFrame) -> dict[str, object]:
+def _capture(log: pd.DataFrame, codes: np.ndarray) -> dict[str, object]:
     try:
-        result = capture_recapture(log)
+        result = capture_recapture(log, codes=codes)
     except ValueError as exc:
         return {"estimate": None, "reason": str(exc)}
     out = result.to_dict()
@@ -243,6 +249,7 @@ def headline(
     """
     as_of = pd.Timestamp(as_of)
     times = complaint_times(log, as_of)
+    codes = incident_codes(log)  # shared by totals and capture-recapture
     kms = {
         name: kaplan_meier(times, name, within=tuple(WITHIN.values()))
         for name in ("response", "removal")
@@ -250,11 +257,11 @@ def headline(
     return {
         "schema": SCHEMA,
         "provenance": _provenance(log, as_of, validation),
-        "totals": {**totals(log), "reported": len(times), **time_exclusions(log, as_of)},
+        "totals": {**totals(log, codes), "reported": len(times), **time_exclusions(log, as_of)},
         "platforms": _platforms(log, times, kms),
         "logrank": {name: _logrank(km) for name, km in kms.items()},
         "rules": _rules(times, select_rules(rules)),
-        "capture_recapture": _capture(log),
+        "capture_recapture": _capture(log, codes),
     }
 
 

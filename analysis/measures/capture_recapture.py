@@ -34,6 +34,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
+from analysis.measures.counts import incident_codes
+
 #: The assumptions behind every estimate, in words fit for a briefing's method annex.
 ASSUMPTIONS: tuple[str, ...] = (
     "closed population: both logs cover the same incidents (same period, area and kind of abuse)",
@@ -148,7 +150,10 @@ def chapman(
 
 
 def capture_recapture(
-    log: pd.DataFrame, sources: tuple[str, str] | None = None, level: float = 0.95
+    log: pd.DataFrame,
+    sources: tuple[str, str] | None = None,
+    level: float = 0.95,
+    codes: np.ndarray | None = None,
 ) -> CaptureRecapture:
     """Chapman estimate of distinct incidents from two organisations' complaints in one log.
 
@@ -156,12 +161,13 @@ def capture_recapture(
     with most incidents are used (and a warning says so: with three or more lists a log-linear
     model would use them all). Incidents are distinct ``content_ref`` values per organisation;
     complaints without one cannot be matched, so they are left out and counted in
-    ``unmatched_complaints``.
+    ``unmatched_complaints``. ``codes`` may pass :func:`~analysis.measures.counts.incident_codes`
+    of ``log`` when already computed (hashing a million references is the slow part).
     """
     refs = log["content_ref"]
     matchable = (refs.notna() & (refs != "")).to_numpy()
-    # Integer codes, so de-duplication and matching are sorts of int64 (a million rows: ~0.1 s)
-    ref_codes, _ = pd.factorize(refs.to_numpy()[matchable])
+    # Integer codes, so de-duplication and matching are sorts of int64
+    ref_codes = (incident_codes(log) if codes is None else codes)[matchable]
     org_codes, org_values = pd.factorize(log["organisation"].to_numpy()[matchable])
     orgs = pd.Index(org_values)
     pairs = np.unique(ref_codes.astype(np.int64) * max(len(orgs), 1) + org_codes)

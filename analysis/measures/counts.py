@@ -167,12 +167,16 @@ def count_table(log: pd.DataFrame, by: str | Sequence[str], level: float = 0.95)
     return table.reset_index()[[*dims, *COUNT_COLUMNS]]
 
 
-def totals(log: pd.DataFrame) -> dict[str, int]:
-    """Whole-log totals: complaints, distinct incidents, and complaints lacking a content_ref."""
+def totals(log: pd.DataFrame, codes: np.ndarray | None = None) -> dict[str, int]:
+    """Whole-log totals: complaints, distinct incidents, and complaints lacking a content_ref.
+
+    ``codes``: :func:`incident_codes` of ``log`` if already computed.
+    """
     refs = log["content_ref"]
+    codes = incident_codes(log) if codes is None else codes
     return {
         "complaints": len(log),
-        "incidents": len(np.unique(incident_codes(log))),
+        "incidents": int(codes.max()) + 1 if len(codes) else 0,  # codes are 0..k-1
         "complaints_without_content_ref": int((refs.isna() | (refs == "")).sum()),
     }
 

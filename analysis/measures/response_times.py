@@ -35,6 +35,12 @@ TIME_COLUMNS: tuple[str, ...] = (
 )
 
 _NS_PER_HOUR = 3_600 * 10**9
+_INPUT_COLUMNS: tuple[str, ...] = (
+    *TIME_COLUMNS[:6],  # complaint_id ... reported_at, carried through
+    "first_response_at",
+    "outcome",
+    "removed_at",
+)
 
 
 def _ns(series: pd.Series) -> np.ndarray:
@@ -83,7 +89,8 @@ def complaint_times(log: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     cutoff = as_of.value
     reported_ns = _ns(log["reported_at"])
     keep = _not_nat(reported_ns) & (reported_ns < cutoff)
-    frame = log.loc[keep]
+    # Only the columns used, not the whole log (free text included): a row filter copies all of it.
+    frame = log[list(_INPUT_COLUMNS)].loc[keep]
     reported_ns = reported_ns[keep]
 
     first_ns = _ns(frame["first_response_at"])
