@@ -122,3 +122,22 @@ def test_published_figures_keep_their_own_definitions_review_is_not_removal(tdb_
 def test_without_a_dataset_the_tdb_panel_says_so() -> None:
     tdb = beside(HEADLINE, None).panel("tdb")
     assert set(tdb["value_text"]) == {"no Transparency Database dataset given"}
+
+
+def test_with_the_real_headline_the_log_panel_repeats_its_figures(tdb_dir: Path) -> None:
+    from analysis.config import SAMPLE_LOG
+    from analysis.results import headline_file
+
+    headline = headline_file(SAMPLE_LOG, "2022-07-31")
+    log = beside(headline, tdb_dir, preset=None).panel("complaint_log")
+    tiktok = log[log["platform"] == "TikTok"].set_index("figure")
+    response = headline["platforms"]["TikTok"]["response"]
+    assert (
+        tiktok.loc["share answered within 24 h of the report", "value"]
+        == (response["within_24h"]["share"])
+    )
+    rules = log[log["figure"].str.startswith("rule ")]
+    assert rules["value_text"].notna().all()
+    unscored = rules[rules["value"].isna()]
+    assert set(unscored["platform"]) <= {ALL}
+    assert unscored["value_text"].str.startswith("not scored: ").all()

@@ -205,22 +205,40 @@ def _log_panel(headline: dict[str, Any], platforms: list[str]) -> list[dict[str,
                     }
                 )
     for rule in headline.get("rules") or []:
-        if rule.get("platform") not in [*platforms, ALL]:
+        platform = rule.get("platform")
+        if platform not in [*platforms, ALL]:
             continue
-        c, b, u = rule["compliant"], rule["breached"], rule["undetermined"]
+        c, b, u = rule.get("compliant"), rule.get("breached"), rule.get("undetermined")
+        scored = c is not None
+        if not scored and platform != ALL:
+            continue  # an unscored rule is said once, on the "All platforms" row, with its reason
+        if scored:
+            text = (
+                f"{c:,} compliant / {b:,} breached / {u:,} undetermined of "
+                f"{rule['in_scope']:,} in scope"
+            )
+            if rule.get("share_compliant") is not None:
+                text += (
+                    f" ({_fmt(rule['share_compliant'], 'share')} compliant, 95% CI "
+                    f"{_fmt(rule.get('share_lower'), 'share')} to "
+                    f"{_fmt(rule.get('share_upper'), 'share')})"
+                )
+        else:
+            text = f"not scored: {rule.get('reason') or rule.get('evaluation', 'no reason given')}"
         rows.append(
             {
                 "panel": "complaint_log",
-                "platform": rule["platform"],
+                "platform": platform,
                 "figure": f"rule {rule['rule_id']}: compliant",
                 "value": c,
                 "unit": "count",
-                "value_text": f"{c:,} compliant / {b:,} breached / {u:,} undetermined "
-                f"of {rule['in_scope']:,} in scope",
+                "value_text": text,
                 "period": period,
-                "population": f"complaints in scope of {rule['rule_id']}",
-                "definition": "complaints whose platform met / missed the rule's deadline on the "
-                "rule's own clock and event; undetermined = censored before the deadline",
+                "population": f"complaints in scope of {rule['rule_id']} "
+                f"({rule.get('in_scope', 0):,})",
+                "definition": (f"{rule['title']}. " if rule.get("title") else "")
+                + "Compliant / breached: the platform met / missed the deadline on the rule's own "
+                "clock and event; undetermined: censored at the extract date before the deadline",
                 "source": source,
             }
         )
