@@ -1,0 +1,310 @@
+"""The briefing machinery without a kernel: parameters, rendering, charts, tables, wording."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from analysis.config import SAMPLE_LOG
+from analysis.publish.charts import bar_chart, km_chart, source_line
+from analysis.publish.tables import (
+    fmt_hours,
+    fmt_median_ci,
+    fmt_pct,
+    fmt_share_ci,
+    league_table,
+    published_counts,
+)
+from analysis.report.briefings import main as briefings_main
+from analysis.report.params import (
+    ParameterError,
+    load_params_file,
+    validate_parameters,
+)
+from analysis.report.render import PageInfo, html_to_pdf_bytes, to_html, write_atomic
+from analysis.report.story import assumptions_table, rag, response_finding
+
+GOOD = {
+    "complaint_log": str(SAMPLE_LOG),
+    "as_of": "2022-07-31",
+    "period_start": "2021-09-01",
+    "period_end": "2022-07-31",
+    "nations": ["England", "Wales"],
+    "platforms": [],
+    "rules": [],
+    "audience": "union",
+    "suppression_threshold": 10,
+    "protective_marking": "OFFICIAL",
+    "show_examples": False,
+}
+
+
+# -- parameters ------------------------------------------------------------------------------------
+
+
+def test_good_parameters_pass_and_echo_in_full() -> None:
+    params = validate_parameters(GOOD)
+    assert params.echo()["nations"] == ["England", "Wales"]
+    assert params.echo()["as_of"] == "2022-07-31"
+    assert set(params.echo()) == set(GOOD)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("nations", ["Englund"], "'Englund' is not a UK nation"),
+        ("audience", "press", "minister"),
+        ("platforms", ["MySpace"], "'MySpace' is not a platform"),
+        ("complaint_log", "data/sample/nope.csv", "file not found"),
+        ("suppression_threshold", 0, "greater than or equal to 1"),
+        ("protective_marking", "official", "does not look like a protective marking"),
+        ("as_of", "31/31/2022", "date"),
+    ],
+)
+def test_bad_parameter_is_named(name: str, value: object, words: str) -> None:
+    with pytest.raises(ParameterError) as info:
+        validate_parameters({**GOOD, name: value})
+    message = str(info.value)
+    assert f"parameter {name!r}" in message
+    assert words in message
+
+
+def test_dates_out_of_order_are_explained() -> None:
+    with pytest.raises(ParameterError, match=r"period_start .* is after period_end"):
+        validate_parameters({**GOOD, "period_start": "2022-08-01", "period_end": "2022-07-01"})
+    with pytest.raises(ParameterError, match="after the extract date"):
+        validate_parameters({**GOOD, "as_of": "2022-06-30"})
+
+
+def test_unknown_rule_is_named() -> None:
+    with pytest.raises(ParameterError, match=r"unknown rule id.*'NO_SUCH_RULE'"):
+        validate_parameters({**GOOD, "rules": ["NO_SUCH_RULE"]})
+
+
+def test_params_file_with_unknown_key_is_refused(tmp_path) -> None:
+    path = tmp_path / "typo.yaml"
+    path.write_text("audiance: union\n")
+    with pytest.raises(ParameterError, match=r"unknown parameter.*audiance"):
+        load_params_file(path)
+
+
+def test_briefings_command_refuses_bad_params_before_any_kernel(tmp_path, capsys) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text("nations: [Englund]\n")
+    assert briefings_main(["--params", str(path), "--out-dir", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "parameter 'nations'" in err and "Englund" in err
+    assert not list(tmp_path.glob("*.pdf"))
+
+
+# -- rendering -------------------------------------------------------------------------------------
+
+PAGE = PageInfo(title="A title", audience="Briefing for tests", date="1 May 2024", marking="SECRET")
+
+
+def _executed_notebook(paragraphs: int) -> nbformat.NotebookNode:
+    note = nbformat.v4.new_markdown_cell("Analyst note: not for readers")
+    note.metadata["tags"] = ["analyst-only"]
+    shown = nbformat.v4.new_code_cell("print('x')")
+    shown.outputs = [
+        nbformat.v4.new_output("stream", name="stderr", text="a warning nobody should read"),
+        nbformat.v4.new_output(
+            "display_data", data={"text/markdown": "## Summary\n\n- £12,345 of “text”"}
+        ),
+    ]
+    body = "\n\n".join(f"Paragraph {i} " + "words " * 80 for i in range(paragraphs))
+    return nbformat.v4.new_notebook(
+        cells=[note, shown, nbformat.v4.new_markdown_cell(body)],
+        metadata={"language_info": {"name": "python"}},
+    )
+
+
+def test_html_hides_code_analyst_cells_and_streams_and_keeps_encoding() -> None:
+    html = to_html(_executed_notebook(1), PAGE)
+    assert '<meta charset="utf-8"' in html
+    assert "Analyst note" not in html
+    assert "print(" not in html
+    assert "a warning nobody should read" not in html
+    assert "£12,345" in html and "“text”" in html
+    assert "a.anchor-link { display: none; }" in html
+
+
+def test_every_pdf_page_has_marking_top_and_bottom_and_page_x_of_y() -> None:
+    pdf = html_to_pdf_bytes(to_html(_executed_notebook(40), PAGE))
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [p.extract_text() for p in reader.pages]
+    assert len(pages) >= 3
+    for number, text in enumerate(pages, start=1):
+        assert text.count("SECRET") >= 2, f"page {number} lacks the marking top and bottom"
+        assert f"Page {number} of {len(pages)}" in text
+        assert "Briefing for tests" in text and "1 May 2024" in text
+    assert "Â" not in "".join(pages)
+
+
+def test_write_atomic_leaves_nothing_behind_on_failure(tmp_path, monkeypatch) -> None:
+    target = tmp_path / "out.pdf"
+
+    def fail(*_: object) -> None:
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr("analysis.report.render.os.replace", fail)
+        with pytest.raises(OSError):
+            write_atomic(target, b"%PDF-1.7")
+    assert list(tmp_path.iterdir()) == []
+    write_atomic(target, b"%PDF-1.7")
+    assert target.read_bytes() == b"%PDF-1.7"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.pdf"]
+
+
+# -- charts ----------------------------------------------------------------------------------------
+
+SOURCE = source_line("complaints.csv", "ab12" * 16, "2022-07-31", synthetic=True)
+
+
+def test_source_line_names_file_short_hash_and_date() -> None:
+    assert SOURCE == (
+        "Source: complaints.csv (SHA-256 ab12ab12ab12), extract 31 July 2022 (synthetic data)"
+    )
+
+
+def test_bar_chart_starts_at_zero_labels_values_and_carries_alt_text() -> None:
+    data = pd.DataFrame({"platform": ["A", "B"], "share": [0.8, 0.25], "lo": [0.7, 0.1]})
+    data["hi"] = [0.9, 0.4]
+    chart = bar_chart(
+        data,
+        "platform",
+        "share",
+        lower="lo",
+        upper="hi",
+        percent=True,
+        title="A answered most",
+        subtitle="Share answered",
+        source=SOURCE,
+        alt="A 80%, B 25%",
+        axis_label="Share",
+    )
+    ax = chart.figure.axes[0]
+    assert ax.get_xlim()[0] == 0
+    labels = {t.get_text() for t in ax.texts}
+    assert {"80%", "25%"} <= labels
+    html = chart.to_html()
+    assert 'alt="A 80%, B 25%"' in html
+    assert "A answered most" in html and SOURCE in html
+    assert 'rel="attachment"' in html and "text/csv" in html
+
+
+def test_suppressed_bar_has_no_value_anywhere() -> None:
+    bars = published_counts(pd.Series([120, 3, 40, 55], index=list("abcd")), threshold=10)
+    assert bars.loc[bars["label"] == "b", "label_text"].item() == "[c]"
+    assert np.isnan(bars.loc[bars["label"] == "b", "count"].item())
+    chart = bar_chart(
+        bars, "label", "count", title="t", subtitle="s", source=SOURCE, alt="a", axis_label="n"
+    )
+    assert "[c]" in {t.get_text() for t in chart.figure.axes[0].texts}
+    assert ",3\n" not in chart.csv()
+
+
+def _survival(n_at_risk: list[int], group: str) -> pd.DataFrame:
+    t = np.arange(1, len(n_at_risk) + 1) * 10.0
+    est = np.linspace(0.95, 0.3, len(n_at_risk))
+    return pd.DataFrame(
+        {
+            "platform": group,
+            "timeline": t,
+            "at_risk": n_at_risk,
+            "events": 1,
+            "censored": [0, 1] * (len(n_at_risk) // 2),
+            "estimate": est,
+            "lower": est - 0.05,
+            "upper": est + 0.05,
+        }
+    )
+
+
+def test_km_chart_stops_where_too_few_are_at_risk_and_marks_censoring() -> None:
+    survival = pd.concat([_survival([30, 20, 12, 9, 5, 2], "A"), _survival([8, 6], "B")])
+    chart = km_chart(survival, title="t", subtitle="s", source=SOURCE, alt="a", min_at_risk=10)
+    ax = chart.figure.axes[0]
+    assert [t.get_text() for t in ax.texts] == ["A"]  # B never had 10 at risk: not drawn
+    steps = [line for line in ax.lines if line.get_drawstyle() == "steps-post"]
+    assert max(steps[0].get_xdata()) == 30.0  # stops before at_risk fell to 9
+    assert any(line.get_marker() == "|" for line in ax.lines)
+    assert ax.collections, "confidence band missing"
+    assert chart.data["at_risk"].min() >= 10
+
+
+# -- numbers and tables ----------------------------------------------------------------------------
+
+
+def test_numbers_are_written_the_gss_way() -> None:
+    assert fmt_pct(0.4567) == "46%"
+    assert fmt_share_ci({"share": 0.4567, "lower": 0.38, "upper": 0.531}) == (
+        "46% (95% CI 38% to 53%)"
+    )
+    assert fmt_hours(30.6) == "31 hours"
+    assert fmt_hours(100.0) == "4.2 days"
+    assert fmt_median_ci({"estimate": "not reached", "lower": 50.0, "upper": None}).startswith(
+        "not reached"
+    )
+    assert fmt_share_ci({"share": None}) == "[x]"
+
+
+def _platform(complaints: int, week: float | None) -> dict:
+    share = {"share": week, "lower": week, "upper": week, "at_risk": 5}
+    return {
+        "complaints": complaints,
+        "reported": complaints,
+        "response": {
+            "answered": complaints,
+            "median_hours": {"estimate": 20.0, "lower": 10.0, "upper": 30.0},
+            "within_24h": share,
+            "within_48h": share,
+            "within_7d": share,
+        },
+    }
+
+
+def test_league_table_orders_by_week_share_and_suppresses_small_platforms() -> None:
+    platforms = {
+        "Slow": _platform(40, 0.2),
+        "Fast": _platform(30, 0.9),
+        "Tiny": _platform(3, 1.0),
+        "All platforms": _platform(73, 0.5),
+    }
+    html = league_table(platforms, "caption", SOURCE, threshold=10, all_label="All platforms").html
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', html)
+    assert rows == ["Fast", "Slow", "Tiny", "All platforms"]
+    tiny = html.split('<th scope="row">Tiny</th>')[1].split("</tr>")[0]
+    assert tiny.count("[c]") == 4
+    assert "[c] confidential" in html
+
+
+def test_finding_title_names_slowest_and_fastest() -> None:
+    headline = {
+        "platforms": {
+            "Slow": _platform(40, 0.2),
+            "Fast": _platform(30, 0.9),
+            "All platforms": _platform(70, 0.5),
+        }
+    }
+    assert response_finding(headline, 10) == (
+        "Slow answered 20% of complaints within a week; Fast answered 90%"
+    )
+
+
+def test_rag_always_writes_the_word() -> None:
+    assert ">Amber<" in rag("A")
+    table = assumptions_table(synthetic=True).html
+    assert "synthetic" in table and ">Red<" in table
+
+
+def test_charts_render_headless() -> None:
+    assert matplotlib.get_backend().lower() == "agg"
