@@ -153,8 +153,7 @@ class Generator:
             target = out / f"day={day}"
             target.mkdir(parents=True, exist_ok=True)
             self.con.execute(
-                f"COPY ({self.select(a, b)}) "
-                f"TO '{target}/part-00000.parquet' (FORMAT parquet)"
+                f"COPY ({self.select(a, b)}) TO '{target}/part-00000.parquet' (FORMAT parquet)"
             )
 
     def csv_select(self, a: int, b: int) -> str:
@@ -284,7 +283,11 @@ def main(argv: list[str] | None = None) -> int:
             results.append(row("measures (duckdb)", n, mine, floor))
             print("  ", results[-1], flush=True)
             if n in spark_at:
-                results.append(row("measures (spark local[2])", n, timed(measures_cmd(dataset, "spark")), floor))
+                results.append(
+                    row(
+                        "measures (spark local[2])", n, timed(measures_cmd(dataset, "spark")), floor
+                    )
+                )
                 print("  ", results[-1], flush=True)
             if not args.keep:
                 shutil.rmtree(dataset)
@@ -295,20 +298,29 @@ def main(argv: list[str] | None = None) -> int:
                 csv_dir, arch_dir = work / f"csv_{tag}", work / f"archives_{tag}"
                 csv_dir.mkdir(exist_ok=True)
                 archives = gen.write_archives(arch_dir, csv_dir)
-                print(f"   generated {len(archives)} archives in {time.perf_counter() - t:.1f}s", flush=True)
+                print(
+                    f"   generated {len(archives)} archives in {time.perf_counter() - t:.1f}s",
+                    flush=True,
+                )
                 floor_csv = timed(floor_read_csv(csv_dir, work / "floor.parquet"))
                 unzip = timed(floor_unzip(archives, work / "unzip"))
                 shutil.rmtree(csv_dir)
                 (work / "floor.parquet").unlink()
                 out = work / f"ingested_{tag}"
-                mine = timed([PY, "-m", "analysis", "tdb", "ingest", *map(str, archives), "--out", str(out)])
+                mine = timed(
+                    [PY, "-m", "analysis", "tdb", "ingest", *map(str, archives), "--out", str(out)]
+                )
                 results.append(row("ingest", n, mine, floor_csv))
                 results[-1]["unzip_only_seconds"] = round(unzip["wall"], 2)
                 results[-1]["ratio_to_floor_plus_unzip"] = round(
                     mine["wall"] / (floor_csv["wall"] + unzip["wall"]), 2
                 )
                 print("  ", results[-1], flush=True)
-                written = duckdb.connect().execute(f"SELECT count(*) FROM '{out}/day=*/*.parquet'").fetchone()[0]
+                written = (
+                    duckdb.connect()
+                    .execute(f"SELECT count(*) FROM '{out}/day=*/*.parquet'")
+                    .fetchone()[0]
+                )
                 assert written == n, f"ingest wrote {written} rows, expected {n}"
                 shutil.rmtree(arch_dir)
                 shutil.rmtree(out)
