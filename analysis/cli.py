@@ -25,6 +25,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "text-eval": ("analysis.text.evaluate", "red-team redaction, score text categories"),
     "tdb": ("analysis.tdb.cli", "DSA Transparency Database: ingest archives, measures"),
     "analyse": ("analysis.results", "headline results of a complaint log as JSON"),
+    "briefings": (
+        "analysis.report.briefings",
+        "execute the briefing notebooks and render PDF/HTML briefings",
+    ),
 }
 
 
