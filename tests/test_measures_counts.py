@@ -115,3 +115,23 @@ def test_trend_compares_rates_per_day_and_flags_a_jump():
 def test_unknown_dimension_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="choose from"):
         count_table(make_log([{}]), "school")
+
+
+def test_category_by_platform_cross_table_explodes_once_per_category():
+    log = make_log(
+        [
+            {"platform": "X", "categories": "racist;threat", "content_ref": "p"},
+            {
+                "platform": "X",
+                "categories": "threat",
+                "content_ref": "p",
+                "received_at": "2021-11-09",
+            },
+            {"platform": "TikTok", "categories": "racist"},
+        ]
+    )
+    table = count_table(log, ("category", "platform")).set_index(["category", "platform"])
+    assert table.loc[("threat", "X"), ["complaints", "incidents"]].tolist() == [2, 1]
+    assert table.loc[("racist", "X"), ["complaints", "incidents"]].tolist() == [1, 1]
+    assert table.loc[("racist", "TikTok"), "complaints"] == 1
+    assert table["complaints"].sum() == 4
