@@ -18,6 +18,15 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _keys(text: str) -> tuple[str, ...]:
+    keys = tuple(k.strip() for k in text.split(",") if k.strip())
+    allowed = ("platform", "month", "source", "group")
+    bad = [k for k in keys if k not in allowed]
+    if bad or not keys:
+        raise argparse.ArgumentTypeError(f"choose from {','.join(allowed)} (got {text!r})")
+    return tuple(k for k in allowed if k in keys)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m analysis tdb",
@@ -59,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
         dest="platforms",
         help="TDB platform_name to keep (repeatable)",
     )
+    mea.add_argument(
+        "--by",
+        type=_keys,
+        default=("platform", "month", "source", "group"),
+        help="grouping keys, comma-separated subset of platform,month,source,group (default all)",
+    )
     mea.add_argument("--json", action="store_true", help="print JSON (default: a text table)")
     return parser
 
@@ -95,6 +110,7 @@ def _measures(args: argparse.Namespace) -> int:
             date_to=args.date_to,
             preset=args.preset,
             platforms=args.platforms,
+            by=args.by,
         )
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)

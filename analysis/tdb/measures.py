@@ -196,6 +196,7 @@ class Measures:
     date_to: str | None
     preset: str | None
     platforms: list[str] | None
+    by: tuple[str, ...] = KEYS
     totals: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -212,6 +213,7 @@ class Measures:
             "period": {"from": self.date_from, "to": self.date_to},
             "preset": self.preset,
             "platforms": self.platforms,
+            "grouped_by": list(self.by),
             "totals": self.totals,
             "definitions": DEFINITIONS,
             "rows": rows,
@@ -305,5 +307,6 @@ def measures(
         date_to=d_to.isoformat() if d_to else None,
         preset=preset,
         platforms=platforms,
+        by=by,
         totals=totals,
     )
