@@ -279,3 +279,25 @@ def test_measures_cli_json_states_the_caveat_and_the_period(dataset, capsys) -> 
     tiktok = [r for r in payload["rows"] if r["platform"] == "TikTok"]
     assert sum(r["decisions"] for r in tiktok) == 48
     assert {r["source"] for r in payload["rows"]} == {"own initiative", "Art. 16 notice"}
+
+
+def test_light_dumps_without_the_free_text_columns_are_read(tmp_path: Path) -> None:
+    light = [
+        c
+        for c in COLUMNS_V1
+        if c
+        not in {
+            "illegal_content_explanation",
+            "incompatible_content_explanation",
+            "territorial_scope",
+            "decision_facts",
+        }
+    ]
+    with CHUNKS[1].open(encoding="utf-8", newline="") as fh:
+        rows = [{k: r[k] for k in light} for r in csv.DictReader(fh)]
+    chunk = write_chunk(tmp_path / "sor-global-2024-03-14-light-00000-00000.csv", rows, light)
+    report = ingest([build_archive([chunk], tmp_path / "a")], tmp_path / "out", progress=quiet)
+    assert report.rows_written == 50
+    assert sql(
+        f"SELECT count(*), count(decision_facts), count(territorial_scope) FROM '{tmp_path}/out/day=*/*.parquet'"
+    ) == [(50, 0, 0)]
