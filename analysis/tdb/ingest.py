@@ -370,6 +370,7 @@ def ingest(
                 writer.deduplicate()
             except ArchiveError as exc:
                 writer.abort()
+                total_rows -= writer.report.rows_read  # nothing of this day was kept
                 for p in paths:
                     report.skipped.append({"archive": p.name, "reason": str(exc)})
                 done_archives += len(paths) - len(writer.report.archives)
