@@ -165,3 +165,79 @@ def test_cli_writes_json(tmp_path, capsys):
     rows = json.loads(capsys.readouterr().out)
     assert rows[0]["provision"] == "s.1(1)" and rows[1]["deadline_hours"] is None
     assert main([str(tmp_path / "missing.txt")]) == 2
+
+
+def test_duties_beside_the_catalogue_flag_differences_and_gaps():
+    import pandas as pd
+
+    from analysis.text.duties import compare_with_rules, same_instrument
+
+    assert same_instrument("Online Safety Act 2023", "Online Safety Act 2023 (c. 50)")
+    assert not same_instrument("Online Safety Act 2023", "Online Safety Act 2021 (Cth)")
+    duties = duties_table([DATA_DIR / "legislation" / "uk_osa_2023_s10_paraphrase.html"])
+    rules = pd.DataFrame(
+        [
+            (
+                "UK_S10",
+                "Online Safety Act 2023 (c. 50)",
+                "s.10(3)(b)",
+                "in force",
+                "removal",
+                "complainant notice",
+                24.0,
+            ),
+            (
+                "UK_3A",
+                "Online Safety Act 2023 (c. 50)",
+                "s.10(3A)",
+                "in force",
+                "removal",
+                "complainant notice",
+                48.0,
+            ),
+            (
+                "UK_S99",
+                "Online Safety Act 2023 (c. 50)",
+                "s.99",
+                "in force",
+                "removal",
+                "complainant notice",
+                None,
+            ),
+            (
+                "OPT",
+                "Online Safety Act 2023, extended",
+                "s.10(3A)",
+                "proposed option",
+                "removal",
+                "school or union notice",
+                24.0,
+            ),
+            (
+                "AU",
+                "Online Safety Act 2021 (Cth)",
+                "s.10(3A)",
+                "in force",
+                "removal",
+                "regulator order",
+                24.0,
+            ),
+        ],
+        columns=[
+            "rule_id",
+            "instrument",
+            "provision",
+            "status",
+            "event",
+            "clock_starts",
+            "deadline_hours",
+        ],
+    ).assign(deadline_words="")
+    out = compare_with_rules(duties, rules)
+    by_rule = out.dropna(subset=["rule_id"]).set_index("rule_id")["differences"].to_dict()
+    assert by_rule == {
+        "UK_S10": "deadline_hours",
+        "UK_3A": "agree",
+        "UK_S99": "not found in the text",
+    }
+    assert set(out.loc[out["rule_id"].isna(), "provision"]) == {"s.10(2)", "s.10(3)(a)"}
