@@ -190,22 +190,39 @@ def _group_order(values: pd.Series) -> list[str]:
     return known + sorted(present - set(known))
 
 
-def km_table(durations: np.ndarray, events: np.ndarray, level: float = 0.95) -> pd.DataFrame:
-    """The Kaplan-Meier curve of one sample: timeline, at_risk, events, censored, estimate, lower, upper.
+def _tabulate(
+    durations: np.ndarray, events: np.ndarray, codes: np.ndarray, n_groups: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct times, and exits and events per (time, group): one sort serves every group.
+
+    ``codes`` numbers each row's group 0..n_groups-1. Returns ``times`` (T,), ``exits`` and
+    ``died`` (T, n_groups); everything else (each group's curve, the pooled curve, the log-rank
+    test) is arithmetic on these counts.
+    """
+    times, inverse = np.unique(np.asarray(durations, dtype=float), return_inverse=True)
+    cell = inverse * n_groups + codes
+    size = len(times) * n_groups
+    exits = np.bincount(cell, minlength=size).reshape(len(times), n_groups)
+    died = np.bincount(cell, weights=events, minlength=size).reshape(len(times), n_groups)
+    return times, exits, died.astype(np.int64)
+
+
+def _km_from_counts(
+    times: np.ndarray, exits: np.ndarray, died: np.ndarray, level: float
+) -> pd.DataFrame:
+    """Kaplan-Meier table from exits and events at distinct times (only times with exits kept).
 
     S(t) = prod over event times u <= t of (1 - d_u / n_u). Greenwood: var(log S) = sum d/(n(n-d));
     on the log(-log) scale the band is S ** exp(+-z sqrt(var) / log S), 1 where S = 1. The timeline
     starts at 0 (everyone at risk), as lifelines' does.
     """
-    durations = np.asarray(durations, dtype=float)
-    events = np.asarray(events, dtype=bool)
-    times, inverse = np.unique(durations, return_inverse=True)
+    keep = exits > 0
+    times, exits, died = times[keep], exits[keep], died[keep]
     if len(times) == 0 or times[0] != 0.0:
         times = np.concatenate([[0.0], times])
-        inverse = inverse + 1
-    exits = np.bincount(inverse, minlength=len(times))
-    died = np.bincount(inverse, weights=events, minlength=len(times))
-    at_risk = len(durations) - np.concatenate([[0], np.cumsum(exits)[:-1]])
+        exits = np.concatenate([[0], exits])
+        died = np.concatenate([[0], died])
+    at_risk = exits.sum() - np.concatenate([[0], np.cumsum(exits)[:-1]])
     with np.errstate(divide="ignore", invalid="ignore"):
         estimate = np.cumprod(1.0 - died / np.where(at_risk > 0, at_risk, 1))
         greenwood = died / (at_risk * (at_risk - died).astype(float))
@@ -225,6 +242,15 @@ def km_table(durations: np.ndarray, events: np.ndarray, level: float = 0.95) -> 
             "upper": np.nan_to_num(upper, nan=1.0),
         }
     )
+
+
+def km_table(durations: np.ndarray, events: np.ndarray, level: float = 0.95) -> pd.DataFrame:
+    """The Kaplan-Meier curve of one sample: timeline, at_risk, events, censored, estimate, lower, upper."""
+    durations = np.asarray(durations, dtype=float)
+    times, exits, died = _tabulate(
+        durations, np.asarray(events, dtype=float), np.zeros(len(durations), dtype=np.int64), 1
+    )
+    return _km_from_counts(times, exits[:, 0], died[:, 0], level)
 
 
 def _first_at_or_below(timeline: np.ndarray, curve: np.ndarray, q: float = 0.5) -> float:
@@ -252,16 +278,20 @@ def kaplan_meier(
     duration_col, event_col = OUTCOMES[outcome]
     durations = times[duration_col].to_numpy(dtype=float)
     events = times[event_col].to_numpy(dtype=bool)
-    labels = times[by].to_numpy()
+    groups = _group_order(times[by])
+    codes = pd.Categorical(times[by], categories=groups).codes.astype(np.int64)
+    table_times, exits, died = _tabulate(durations, events.astype(float), codes, len(groups))
 
-    selections = [(g, labels == g) for g in _group_order(times[by])]
+    selections = [(g, k) for k, g in enumerate(groups)]
     if pooled and len(times):
-        selections.append((ALL_GROUPS, np.ones(len(times), dtype=bool)))
+        selections.append((ALL_GROUPS, None))
 
     survival, medians, shares = [], [], []
-    for group, mask in selections:
-        d, e = durations[mask], events[mask]
-        table = km_table(d, e, level)
+    for group, k in selections:
+        d = durations if k is None else durations[codes == k]
+        group_exits = exits.sum(axis=1) if k is None else exits[:, k]
+        group_died = died.sum(axis=1) if k is None else died[:, k]
+        table = _km_from_counts(table_times, group_exits, group_died, level)
         survival.append(table.assign(**{by: group}))
         timeline = table["timeline"].to_numpy()
         estimate, lower, upper = (table[c].to_numpy() for c in ("estimate", "lower", "upper"))
@@ -269,7 +299,7 @@ def kaplan_meier(
             {
                 by: group,
                 "complaints": len(d),
-                "events": int(e.sum()),
+                "events": int(group_died.sum()),
                 "median_hours": _first_at_or_below(timeline, estimate),
                 "lower": _first_at_or_below(timeline, lower),
                 "upper": _first_at_or_below(timeline, upper),
@@ -308,7 +338,7 @@ def kaplan_meier(
         within=pd.DataFrame(
             shares, columns=[by, "hours", "share", "lower", "upper", "at_risk", "estimable"]
         ),
-        logrank=logrank(times, outcome, by),
+        logrank=_logrank_from_counts(exits, died, groups),
     )
 
 
@@ -322,17 +352,21 @@ def logrank(times: pd.DataFrame, outcome: str = "response", by: str = "platform"
     """
     duration_col, event_col = OUTCOMES[outcome]
     groups = _group_order(times[by])
+    codes = pd.Categorical(times[by], categories=groups).codes.astype(np.int64)
+    _, exits, died = _tabulate(
+        times[duration_col].to_numpy(dtype=float),
+        times[event_col].to_numpy(dtype=float),
+        codes,
+        len(groups),
+    )
+    return _logrank_from_counts(exits, died, groups)
+
+
+def _logrank_from_counts(exits: np.ndarray, died: np.ndarray, groups: list[str]) -> dict | None:
     if len(groups) < 2:
         return None
-    code = pd.Categorical(times[by], categories=groups).codes.astype(np.int64)
     n_groups = len(groups)
-    _, inverse = np.unique(times[duration_col].to_numpy(dtype=float), return_inverse=True)
-    n_times = int(inverse.max()) + 1
-    cell = inverse * n_groups + code
-    size = n_times * n_groups
-    exits = np.bincount(cell, minlength=size).reshape(n_times, n_groups).astype(float)
-    died = np.bincount(cell, weights=times[event_col].to_numpy(dtype=float), minlength=size)
-    died = died.reshape(n_times, n_groups)
+    exits, died = exits.astype(float), died.astype(float)
     # at risk at time k: everyone whose time is >= k (reverse cumulative sum of exits)
     at_risk = np.cumsum(exits[::-1], axis=0)[::-1]
     n_all, d_all = at_risk.sum(axis=1), died.sum(axis=1)
