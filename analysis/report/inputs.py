@@ -90,7 +90,9 @@ def code_version() -> str:
 
 def prepare(params: BriefingParameters) -> BriefingInputs:
     """Validate the log, select what the parameters ask for, and compute the headline once."""
-    validation = validate_file(params.log_path, pd.Timestamp(params.as_of))
+    # A date (not a midnight timestamp): the validator reads it as the end of that day, as the
+    # `analyse` command does with "YYYY-MM-DD", so both count the same complaints.
+    validation = validate_file(params.log_path, params.as_of)
     log, dropped = select(validation.valid, params)
     rules = [r for r in load_rules() if not params.rules or r.id in params.rules]
     result = headline(log, validation.as_of, list(params.rules) or None, validation)

@@ -87,17 +87,22 @@ def execute(
 def _failure(notebook: Path, output: Path, exc: PapermillExecutionError) -> NotebookFailed:
     """Name the failing cell by its index in the *source* notebook, as an analyst sees it there.
 
-    papermill counts cells of the executed notebook, which has an extra injected-parameters cell
-    (and a banner cell on failure); map back by counting only cells that exist in the source.
+    papermill counts cells of the notebook as run, which has an extra injected-parameters cell;
+    map back by not counting it.
     """
     index = exc.cell_index
     try:
         executed = nbformat.read(output, as_version=4)
-        injected = 0
-        for cell in executed.cells[: exc.cell_index]:
-            tags = cell.get("metadata", {}).get("tags", [])
-            if "injected-parameters" in tags or "papermill-error-cell-tag" in tags:
-                injected += 1
+        # papermill puts an error banner on top *after* running: its index is of the cells as run.
+        ran = [
+            c
+            for c in executed.cells
+            if "papermill-error-cell-tag" not in c.get("metadata", {}).get("tags", [])
+        ]
+        injected = sum(
+            "injected-parameters" in c.get("metadata", {}).get("tags", [])
+            for c in ran[: exc.cell_index]
+        )
         index -= injected
     except (OSError, ValueError):
         pass  # keep papermill's index if the output cannot be read back
