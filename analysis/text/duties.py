@@ -769,7 +769,7 @@ def compare_with_rules(duties: pd.DataFrame, rules: pd.DataFrame) -> pd.DataFram
         hit = mine[provisions.isin(refs)]
         if hit.empty:
             inside = provisions.map(
-                lambda p: any(p.startswith(r + "(") or p.startswith(r + " ") for r in refs)
+                lambda p, refs=refs: any(p.startswith((r + "(", r + " ")) for r in refs)
             )
             hit = mine[inside]
         if hit.empty:

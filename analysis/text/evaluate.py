@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from analysis.config import SAMPLE_SEED
+from analysis.config import DATA_DIR, SAMPLE_SEED
 from analysis.log.contract import CATEGORIES
 
 #: Seed of the held-out set: any seed other than the bundled sample's; fixed so figures reproduce.
@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         log.frame, log.identifiers, deny_list_from_log(log.frame), use_model
     )
     categories = category_report(log.frame["description"].fillna(""), log.text_categories)
+    challenge = challenge_report(use_model)
     if args.json:
         print(
             json.dumps(
@@ -193,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
                     "redaction_no_deny_list": without.to_dict(orient="records"),
                     "redaction_with_log_columns": with_log.to_dict(orient="records"),
                     "categories": categories.to_dict(orient="records"),
+                    "challenge_sentences": challenge.to_dict(orient="records"),
                 },
                 indent=2,
             )
@@ -203,7 +205,26 @@ def main(argv: list[str] | None = None) -> int:
     print(without.to_string(index=False))
     print("\nRedaction, deny-list from the log's own staff_name/school_name columns:")
     print(with_log.to_string(index=False))
+    print(f"\nHand-written challenge sentences ({CHALLENGE_FILE.name}), no deny-list:")
+    print(challenge.to_string(index=False))
     print("\nCategories from text (against the generator's text labels):")
     print(categories.to_string(index=False))
     print(f"\n({time.perf_counter() - started:.1f} s)")
     return 0
+
+
+#: Hand-written sentences with names and shapes the generator never uses (lower-case names, lone
+#: given names, Welsh and Irish school names): a harder check than the template-built held-out log.
+CHALLENGE_FILE = DATA_DIR / "text" / "redteam_sentences.csv"
+
+
+def challenge_report(use_model: bool = True) -> pd.DataFrame:
+    """Recall per kind on :data:`CHALLENGE_FILE` (no deny-list)."""
+    table = pd.read_csv(CHALLENGE_FILE, dtype=str)
+    frame = table[["text"]].drop_duplicates().reset_index(drop=True)
+    frame["complaint_id"] = [f"X{i}" for i in frame.index]
+    frame = frame.rename(columns={"text": "description"})
+    ids = table.merge(frame, left_on="text", right_on="description")[
+        ["complaint_id", "kind", "value"]
+    ]
+    return redaction_report(frame, ids, None, use_model)

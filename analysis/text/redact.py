@@ -89,12 +89,30 @@ REGEXES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 # Rank of each source when two spans of equal length overlap: lower wins.
-_PRIORITY = {"regex": 0, "deny": 1, "school": 2, "title": 3, "cue": 4, "model": 5, "shape": 6}
+# Layers that guess from capitalisation alone: the model may veto them.
+_GUESSES = frozenset({"shape", "lone"})
+_PRIORITY = {
+    "regex": 0,
+    "deny": 1,
+    "school": 2,
+    "title": 3,
+    "cue": 4,
+    "model": 5,
+    "shape": 6,
+    "lone": 7,
+}
 # A token that looks like part of a name: capitalised with a lower-case letter (McDonald, O'Neill).
 _NAME_SHAPE = r"^[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*$"
-_NAME_WORD = re.compile(r"(?<![\w@./'’-])[A-Z][A-Za-z'’]*[a-z][A-Za-z'’]*(?![\w@])")
+_NAME_WORD = re.compile(
+    r"(?<![\w@./'’-])[A-Z][A-Za-z'’]*[a-z][A-Za-z'’]*(?:-[A-Z][A-Za-z'’]*[a-z][A-Za-z'’]*)*(?![\w@-])"
+)
+# Welsh- and Irish-medium schools put the word for school first: "Ysgol Bryn Teg", "Gaelscoil Eoin".
+_SCHOOL_FIRST = re.compile(
+    r"\b(?:Ysgol|Scoil|Gaelscoil|Gaelcholáiste|Coláiste|Colaiste)(?:\s+(?:[A-Z][\w'’-]*|y|yr|na|an)){1,4}"
+)
 _HEAD = re.compile(r"\b[A-Z][a-z]+\b")
 _INNER = re.compile(r"^(?:[A-Z][A-Za-z'’.-]*|\d+(?:st|nd|rd|th)?|['’]s)$")
+_NAME_RE = re.compile(_NAME_SHAPE)
 _CANDIDATE = re.compile(r"(?<![\w@./'’-])[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*|\b[A-Z]{2,}\b")
 _LOWER_WORD = re.compile(r"(?<![\w@./'’-])[a-z][a-z'’-]+\b")
 _INITIAL = r"^[A-Z]\.?$"
@@ -197,6 +215,8 @@ def _school_spans(
     first_stop = (words["not_names"] - _SCHOOL_WORDS) | heads
     inner = words["school_inner"]
     found = []
+    for m in _SCHOOL_FIRST.finditer(text):
+        found.append(Found(m.start(), m.end(), "school", "school"))
     for m in _HEAD.finditer(text):
         if m.group(0).lower() not in heads:
             continue
@@ -216,9 +236,19 @@ def _school_spans(
     return found
 
 
-def _shape_spans(text: str, words: Mapping[str, frozenset[str]]) -> list[Found]:
-    """Two or three capitalised name-like words in a row ("Niamh Kavanagh"): a person, unless
-    the model says otherwise (see :meth:`Redactor._model_spans`)."""
+def _shape_spans(
+    text: str,
+    words: Mapping[str, frozenset[str]],
+    ordinary: set[str] | frozenset[str] = frozenset(),
+) -> list[Found]:
+    """Capitalised name-like words a person's name is made of, unless the model says otherwise
+    (see :meth:`Redactor._model_spans`).
+
+    Two or three in a row ("Niamh Kavanagh") anywhere; a single one ("said Wojciech had") only
+    inside a sentence and only when the batch never writes it in lower case (``ordinary``): a
+    capitalised word mid-sentence that is not an ordinary word is a proper noun, and in a
+    complaint most proper nouns name someone.
+    """
     stop = words["not_names"] | words["titles"]
     found = []
     run: list[re.Match[str]] = []
@@ -230,8 +260,22 @@ def _shape_spans(text: str, words: Mapping[str, frozenset[str]]) -> list[Found]:
             continue
         if len(run) >= 2:
             found.append(Found(run[0].start(), run[min(len(run), 3) - 1].end(), "person", "shape"))
+        elif len(run) == 1 and ordinary and _lone_name(text, run[0], ordinary):
+            found.append(Found(run[0].start(), run[0].end(), "person", "lone"))
         run = [m] if usable else []
     return found
+
+
+def _lone_name(text: str, m: re.Match[str], ordinary: set[str] | frozenset[str]) -> bool:
+    word = m.group(0).lower()
+    if word in ordinary or word in STOP_WORDS:
+        return False
+    before = text[: m.start()].rstrip()
+    if not before or before[-1] in ".!?:;\"'‘“(\n":
+        return False
+    # A URL or an address often ends a sentence without a full stop ("... /video/123 Member is").
+    last = before.rsplit(None, 1)[-1]
+    return not any(mark in last for mark in ("/", "@", "www."))
 
 
 def _school_start(doc: Doc, start: int, end: int, words: Mapping[str, frozenset[str]]) -> int:
@@ -323,7 +367,11 @@ class Redactor:
         return by_lower, by_orth
 
     def _rule_spans(
-        self, text: str, doc: Doc, deny: tuple[PhraseMatcher | None, PhraseMatcher | None]
+        self,
+        text: str,
+        doc: Doc,
+        deny: tuple[PhraseMatcher | None, PhraseMatcher | None],
+        ordinary: set[str],
     ) -> list[Found]:
         found = [
             Found(m.start(), m.end(), label, "regex")
@@ -343,7 +391,7 @@ class Redactor:
                 )
         starts = doc.to_array("IDX").tolist()
         found += _school_spans(text, doc, starts, self.words)
-        found += _shape_spans(text, self.words)
+        found += _shape_spans(text, self.words, ordinary)
         for matcher in deny:
             if matcher is None:
                 continue
@@ -380,15 +428,11 @@ class Redactor:
                 windows.append((lo, hi))
         return windows
 
-    def _model_spans(self, text: str, ents: Iterable, found: list[Found]) -> list[Found]:
+    def _model_spans(
+        self, text: str, ents: Iterable, found: list[Found], ordinary: set[str]
+    ) -> list[Found]:
         """Model entities kept for redaction, and capitalised sequences the model did not veto."""
         public = self.words["public_orgs"]
-        person_words = {
-            w
-            for f in found
-            if f.label == "person"
-            for w in re.findall(r"[A-Za-z'’-]+", text[f.start : f.end])
-        }
         kept: list[Found] = []
         vetoes: list[tuple[int, int]] = []
         stop = self.words["not_names"] | self.words["titles"]
@@ -398,18 +442,22 @@ class Redactor:
                 continue  # "Email", "Twitter": not a name whatever the model says
             if label == "PERSON":
                 kept.append(Found(start, end, "person", "model"))
-                person_words.update(re.findall(r"[A-Za-z'’-]+", said))
             elif label == "ORG" and said.lower().removeprefix("the ") not in public:
+                # An organisation a complaint names and the word lists do not know as public is
+                # usually a school, club or business tied to the people involved; the small model
+                # also calls lone given names ("Kerensa was in tears") ORG.
                 if _school_shaped(said, self.words):
                     kept.append(Found(start, end, "school", "model"))
-                elif person_words & set(re.findall(r"[A-Za-z'’-]+", said)):
+                elif " " not in said and _NAME_RE.match(said) and said.lower() not in ordinary:
+                    kept.append(Found(start, end, "person", "model"))
+                else:
                     kept.append(Found(start, end, "organisation", "model"))
             elif label in _NOT_PERSON or (label == "ORG" and said.lower() in public):
                 vetoes.append((start, end))
         shapes = [
             f
             for f in found
-            if f.source == "shape" and not any(s < f.end and f.start < e for s, e in vetoes)
+            if f.source in _GUESSES and not any(s < f.end and f.start < e for s, e in vetoes)
         ]
         return kept + shapes
 
@@ -424,10 +472,13 @@ class Redactor:
         deny = self._deny_matcher(deny_list)
         texts = [t or "" for t in texts]
         docs = list(self.nlp.tokenizer.pipe(texts, batch_size=batch_size))
-        rules = [self._rule_spans(text, doc, deny) for text, doc in zip(texts, docs, strict=True)]
+        ordinary = _lower_case_words(texts)
+        rules = [
+            self._rule_spans(text, doc, deny, ordinary)
+            for text, doc in zip(texts, docs, strict=True)
+        ]
         if not self.has_ner:
             return [merge(spans) for spans in rules]
-        ordinary = _lower_case_words(texts)
         pieces: list[tuple[int, int]] = []  # (text index, char offset of the window)
         windows: list[Doc] = []
         for i, (text, doc, spans) in enumerate(zip(texts, docs, rules, strict=True)):
@@ -446,9 +497,11 @@ class Redactor:
         for text, spans, e in zip(texts, rules, ents, strict=True):
             certain = [f for f in spans if f.source == "regex"]
             model = [
-                p for f in self._model_spans(text, e, spans) for p in _outside(f, certain, text)
+                p
+                for f in self._model_spans(text, e, spans, ordinary)
+                for p in _outside(f, certain, text)
             ]
-            out.append(merge([f for f in spans if f.source != "shape"] + model))
+            out.append(merge([f for f in spans if f.source not in _GUESSES] + model))
         return out
 
     def redact(
