@@ -148,17 +148,22 @@ def _capture(log: pd.DataFrame, codes: np.ndarray) -> dict[str, object]:
     except ValueError as exc:
         return {"estimate": None, "reason": str(exc)}
     out = result.to_dict()
-    for key in ("estimate", "lower", "upper", "wald_lower", "wald_upper", "se", "unseen"):
+    for key in (
+        "estimate",
+        "lower",
+        "upper",
+        "wald_lower",
+        "wald_upper",
+        "se",
+        "unseen",
+        "variance",
+    ):
         value = out[key]
-        out[key] = (
-            None if math.isnan(value) else (NOT_REACHED if math.isinf(value) else round(value, 1))
-        )
-    out["variance"] = None if math.isnan(out["variance"]) else round(out["variance"], 1)
+        out[key] = None if math.isnan(value) or math.isinf(value) else round(value, 1)
     if out["estimate"] is None:
         out["reason"] = result.warnings[0]
-    if out["upper"] == NOT_REACHED:
-        out["upper"] = None
-        out["upper_reason"] = "no overlap between the logs: no upper limit"
+    if math.isinf(result.upper):
+        out["upper_reason"] = "no overlap between the logs: the data set no upper limit"
     return out
 
 

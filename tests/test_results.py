@@ -168,3 +168,19 @@ def test_headline_of_a_frame_says_where_provenance_is_missing(small_log):
     assert "DataFrame" in result["provenance"]["reason"]
     assert result["rules"] == []
     assert not math.isnan(result["platforms"]["All platforms"]["response"]["within_24h"]["share"])
+
+
+def test_capture_recapture_without_overlap_is_null_with_reasons(log_file):
+    rows = [
+        row(complaint_id="A1", organisation="Union", content_ref="a"),
+        row(complaint_id="B1", organisation="Helpline", content_ref="b"),
+    ]
+    valid = validate_file(log_file(rows), AS_OF)
+    cr = headline(valid.valid, valid.as_of, rules=[])["capture_recapture"]
+    assert cr["estimate"] is None and "cannot be estimated" in cr["reason"]
+    assert cr["lower"] == 2 and cr["upper"] is None and cr["upper_reason"]
+
+    one_org = validate_file(log_file(rows[:1], name="one.csv"), AS_OF)
+    cr = headline(one_org.valid, one_org.as_of, rules=[])["capture_recapture"]
+    assert cr == {"estimate": None, "reason": cr["reason"]}
+    assert "two organisations" in cr["reason"]
