@@ -21,6 +21,11 @@ Layers, all offline and deterministic given the installed model:
 
 Overlapping spans are merged, longest first, and replaced with typed placeholders such as
 ``[person]``. The word lists live in ``data/text/redaction.yaml``.
+
+Why not Presidio (installed, and it can run offline given our model's package name): its analyzer
+runs the whole spaCy pipeline on every text and its email/URL recognizers try to fetch the public
+suffix list. Measured here, 300 synthetic descriptions took 4.0 s of CPU (about 130 s per 10,000,
+against about 9 s for this module), and the UK phone and postcode shapes were ours to write anyway.
 """
 
 from __future__ import annotations
