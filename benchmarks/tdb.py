@@ -44,7 +44,7 @@ import duckdb
 from analysis.config import EXTERNAL_DIR, PROJECT_ROOT, REPORTS_DIR
 from analysis.tdb.archive import build_archive
 from analysis.tdb.ingest import ingest
-from analysis.tdb.schema import COLUMNS_V2
+from analysis.tdb.schema import COLUMNS_V2, LIST_COLUMNS
 
 PY = sys.executable
 CHUNK_ROWS = 100_000
@@ -168,13 +168,7 @@ class Generator:
                 out.append("strftime(created_at, '%Y-%m-%d %H:%M:%S') AS created_at")
             elif c in ("automated_detection", "incompatible_content_illegal"):
                 out.append(f"CASE {c} WHEN true THEN 'Yes' WHEN false THEN 'No' END AS {c}")
-            elif c in (
-                "decision_visibility",
-                "category_addition",
-                "category_specification",
-                "content_type",
-                "territorial_scope",
-            ):
+            elif c in LIST_COLUMNS:
                 out.append(f"to_json({c})::VARCHAR AS {c}")
             else:
                 out.append(c)

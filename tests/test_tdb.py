@@ -74,7 +74,8 @@ def test_each_schema_version_parses_with_its_multi_valued_fields(dataset) -> Non
     assert by_day == {DAY_V1: 149, DAY_V2: 50}
     # The v2 Wallapop record: JSON arrays decoded to lists, dates to DATE, Yes/No to booleans.
     row = sql(
-        f"SELECT decision_visibility, len(territorial_scope), content_date::VARCHAR,"
+        f"SELECT decision_visibility, len(from_json(territorial_scope, '[\"VARCHAR\"]')),"
+        f" content_date::VARCHAR,"
         f" application_date::VARCHAR, automated_detection, schema_version, content_id_ean"
         f" FROM '{dataset_glob(out)}' WHERE uuid = 'f1e5d3be-e95d-4e51-bb38-6cf13225b2af'"
     )

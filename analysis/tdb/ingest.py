@@ -112,7 +112,8 @@ def _select_list(header: list[str], version: int, chunk_name: str) -> str:
 
     def as_list(name: str) -> str:
         c = col(name)
-        return f"""CASE WHEN json_valid({c}) THEN from_json({c}, '["VARCHAR"]') END"""
+        # TRY: a malformed array becomes NULL instead of failing the chunk (parsed once)
+        return f"""TRY(from_json({c}, '["VARCHAR"]'))"""
 
     out: list[str] = [
         f"{col('uuid')} AS uuid",
