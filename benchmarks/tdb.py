@@ -54,7 +54,8 @@ ARCHIVE_ROWS = 1_000_000
 _TIMER = """
 import json, resource, subprocess, sys, time
 t = time.perf_counter()
-r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+with open(sys.argv[1], "w") as out:
+    r = subprocess.run(sys.argv[2:], stdout=out, stderr=subprocess.PIPE, text=True)
 wall = time.perf_counter() - t
 rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
 print(json.dumps({"wall": wall, "rss": rss, "rc": r.returncode, "err": r.stderr[-2000:]}))
@@ -85,15 +86,26 @@ def warm_bytecode(work: Path) -> None:
     subprocess.run([PY, "-c", code], env=ENV, check=True)
 
 
-def timed(cmd: list[str]) -> dict[str, float]:
-    """Run ``cmd`` in a fresh process tree; return wall seconds and peak RSS bytes."""
-    out = subprocess.run(
-        [PY, "-c", _TIMER, *cmd], capture_output=True, text=True, check=True, env=ENV or None
-    )
-    result = json.loads(out.stdout.strip().splitlines()[-1])
+def timed(cmd: list[str]) -> dict:
+    """Run ``cmd`` in a fresh process tree; return wall seconds, peak RSS bytes and its stdout."""
+    with tempfile.NamedTemporaryFile("r", suffix=".out") as stdout:
+        out = subprocess.run(
+            [PY, "-c", _TIMER, stdout.name, *cmd],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=ENV or None,
+        )
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        result["stdout"] = stdout.read()
     if result["rc"] != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{result['err']}")
     return result
+
+
+def counted(result: dict) -> int:
+    """Decisions counted by a ``tdb measures --json`` run: must equal the rows generated."""
+    return int(json.loads(result["stdout"])["totals"]["decisions_counted"])
 
 
 def base_rows(work: Path) -> Path:
@@ -274,14 +286,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"   generated Parquet in {time.perf_counter() - t:.1f}s", flush=True)
             floor = timed(floor_query(dataset))
             mine = timed(measures_cmd(dataset))
+            assert counted(mine) == n, f"measures counted {counted(mine)} decisions, not {n}"
             results.append(row("measures (duckdb)", n, mine, floor))
             print("  ", results[-1], flush=True)
             if n in spark_at:
-                results.append(
-                    row(
-                        "measures (spark local[2])", n, timed(measures_cmd(dataset, "spark")), floor
-                    )
-                )
+                on_spark = timed(measures_cmd(dataset, "spark"))
+                assert counted(on_spark) == n, f"Spark counted {counted(on_spark)}, not {n}"
+                results.append(row("measures (spark local[2])", n, on_spark, floor))
                 print("  ", results[-1], flush=True)
             if not args.keep:
                 shutil.rmtree(dataset)
