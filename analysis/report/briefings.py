@@ -32,7 +32,12 @@ from analysis.report.params import (
     validate_parameters,
 )
 from analysis.report.render import PageInfo, render
-from analysis.report.runner import NotebookFailed, execute, notebook_defaults
+from analysis.report.runner import (
+    NotebookFailed,
+    describe_parameters,
+    execute,
+    notebook_defaults,
+)
 
 BRIEFING_NOTEBOOK = NOTEBOOKS_DIR / "04_briefing.ipynb"
 DEFAULT_PARAMS = (PARAMS_DIR / "minister.yaml", PARAMS_DIR / "union.yaml")
@@ -159,7 +164,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--jobs", type=int, default=2, help="briefings produced at once (default: 2)"
     )
+    parser.add_argument(
+        "--help-notebook",
+        action="store_true",
+        help="list the notebook's parameters (type, default, meaning) and exit",
+    )
     args = parser.parse_args(argv)
+    if args.help_notebook:
+        print(describe_parameters(resolve_path(args.notebook)))
+        return 0
 
     start = time.perf_counter()
     notebook = resolve_path(args.notebook)

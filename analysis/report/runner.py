@@ -63,6 +63,25 @@ def notebook_defaults(notebook: str | Path) -> dict[str, Any]:
     return defaults
 
 
+def describe_parameters(notebook: str | Path) -> str:
+    """The notebook's parameters with type, default and comment, as ``papermill --help-notebook``.
+
+    papermill's own ``--help-notebook`` needs a kernelspec in the file, and ours are stored
+    without one (so that no analyst's kernel name leaks into git), so the listing is done here.
+    """
+    from papermill.inspection import _infer_parameters
+
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
+    lines = [f"Parameters of {Path(notebook).name}:"]
+    for p in _infer_parameters(nb, name=KERNEL_NAME, language="python"):
+        lines.append(f"  {p.name}: {p.inferred_type_name} (default {p.default})")
+        if p.help:
+            lines.append(f"      {p.help}")
+    return "\n".join(lines)
+
+
 def execute(
     notebook: str | Path, output: str | Path, parameters: dict[str, Any], cwd: str | Path
 ) -> Path:

@@ -1,0 +1,93 @@
+"""The notebooks as stored in git: one typed, commented parameters cell, validated next, no outputs.
+
+nbval (``make test``) executes them; these tests check what nbval cannot: how they are stored, and
+that a bad parameter stops a notebook with a message naming it.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+
+import nbformat
+import pytest
+from nbstripout import strip_output
+
+from analysis.config import NOTEBOOKS_DIR
+from analysis.report.params import BriefingParameters, validate_parameters
+from analysis.report.runner import NotebookFailed, execute, notebook_defaults
+
+NOTEBOOKS = (
+    "01_complaints_overview.ipynb",
+    "02_response_times.ipynb",
+    "03_rules_compared.ipynb",
+    "04_briefing.ipynb",
+)
+
+
+def _read(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(NOTEBOOKS_DIR / name, as_version=4)
+
+
+def _tags(cell: nbformat.NotebookNode) -> list[str]:
+    return cell.get("metadata", {}).get("tags", [])
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_one_parameters_cell_typed_and_commented_then_validated(name: str) -> None:
+    cells = _read(name).cells
+    tagged = [i for i, c in enumerate(cells) if "parameters" in _tags(c)]
+    assert len(tagged) == 1
+    source = cells[tagged[0]].source
+    names = []
+    for node, line in zip(ast.parse(source).body, source.splitlines(), strict=True):
+        assert isinstance(node, ast.AnnAssign), f"untyped parameter: {line}"
+        assert "  # " in line, f"parameter without a comment: {line}"
+        names.append(node.target.id)
+    assert sorted(names) == sorted(BriefingParameters.model_fields)
+    following = next(c for c in cells[tagged[0] + 1 :] if c.cell_type == "code")
+    assert "validate_parameters(globals())" in following.source
+    validate_parameters(notebook_defaults(NOTEBOOKS_DIR / name))  # the defaults are valid
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_stored_stripped_except_contract_cells(name: str) -> None:
+    nb = _read(name)
+    assert "kernelspec" not in nb.metadata
+    stripped = strip_output(copy.deepcopy(nb), keep_output=False, keep_count=False, keep_id=True)
+    contracts = 0
+    for cell, clean in zip(nb.cells, stripped.cells, strict=True):
+        if cell.get("metadata", {}).get("keep_output"):
+            contracts += 1
+            assert cell.source.startswith("# NBVAL_CHECK_OUTPUT")
+            assert cell.outputs, "a contract cell must keep its output for nbval to compare"
+            # nbval skips a cell that looks never run, so contract cells keep a count.
+            clean.execution_count = cell.execution_count
+        assert cell == clean, f"cell {cell.get('id')} has outputs or counts: run nbstripout"
+    assert contracts >= 1
+
+
+@pytest.mark.slow
+def test_a_bad_parameter_stops_the_notebook_naming_it(tmp_path) -> None:
+    with pytest.raises(NotebookFailed) as info:
+        execute(
+            NOTEBOOKS_DIR / "02_response_times.ipynb",
+            tmp_path / "out.ipynb",
+            {"nations": ["Englund"]},
+            cwd=NOTEBOOKS_DIR,
+        )
+    message = str(info.value)
+    assert "02_response_times.ipynb: cell 2" in message
+    assert "ParameterError" in message
+    assert "parameter 'nations'" in message and "'Englund' is not a UK nation" in message
+
+
+def test_help_notebook_lists_types_defaults_and_meanings(capsys) -> None:
+    from analysis.report.briefings import main
+
+    assert (
+        main(["--help-notebook", "--notebook", str(NOTEBOOKS_DIR / "02_response_times.ipynb")]) == 0
+    )
+    out = capsys.readouterr().out
+    assert "suppression_threshold: int (default 10)" in out
+    assert "nations: list[str]" in out and "UK nations to include" in out
