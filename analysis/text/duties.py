@@ -576,13 +576,15 @@ def short_name(instrument: str) -> str:
         piece.strip()
         for inside in re.findall(r"\(([^()]*)\)", instrument)
         for piece in inside.split(",")
-        if re.fullmatch(r"[A-Za-z][A-Za-z+]{1,11}", piece.strip()) and piece.strip() != "EU"
+        if re.fullmatch(r"[A-Za-z][A-Za-z+]{1,11}", piece.strip())
+        and piece.strip() not in {"EU", "Cth", "UK", "NI"}  # jurisdictions, not abbreviations
     ]
     year = re.search(r"\b(?:19|20)\d\d\b", instrument)
     if abbreviations:
         stem = abbreviations[-1]
     else:
-        stem = "".join(w[0] for w in re.findall(r"\b[A-Z][A-Za-z]*", instrument)) or instrument
+        bare = re.sub(r"\([^()]*\)", " ", instrument)
+        stem = "".join(w[0] for w in re.findall(r"\b[A-Z][A-Za-z]*", bare)) or instrument
     return _slug(f"{stem} {year.group(0)}" if year and year.group(0) not in stem else stem)
 
 
