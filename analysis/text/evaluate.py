@@ -54,7 +54,9 @@ def redaction_report(
 
     Columns: kind, occurrences (planted identifiers found in the descriptions), caught (every
     character redacted), recall, typed (caught under its own placeholder), leaked (distinct
-    (complaint, identifier) pairs still present verbatim in the redacted text).
+    (complaint, identifier) pairs still present verbatim in the redacted text), and extra: spans
+    redacted under this placeholder that touch no planted identifier (over-redaction, e.g. a
+    capitalised word taken for a name; the cost is readability, not privacy).
     """
     from analysis.text.redact import apply, redactor
 
@@ -86,12 +88,27 @@ def redaction_report(
             {"kind": ident.kind, "leak": bool(_occurrences(redacted[ident.complaint_id], value))}
         )
     table = pd.DataFrame(rows)
+    planted: dict[str, list[tuple[int, int]]] = {}
+    for ident in identifiers.drop_duplicates().itertuples(index=False):
+        planted.setdefault(ident.complaint_id, []).extend(
+            _occurrences(original[ident.complaint_id], str(ident.value))
+        )
+    extra = pd.Series(
+        [
+            f.label
+            for cid, spans_ in found.items()
+            for f in spans_
+            if not any(a < f.end and f.start < b for a, b in planted.get(cid, []))
+        ],
+        dtype=object,
+    ).value_counts()
     hits = table.dropna(subset=["caught"]).astype({"caught": bool, "typed": bool})
     out = hits.groupby("kind").agg(
         occurrences=("caught", "size"), caught=("caught", "sum"), typed=("typed", "sum")
     )
     leaks = table.dropna(subset=["leak"]).astype({"leak": bool}).groupby("kind")["leak"].sum()
     out["leaked"] = leaks.reindex(out.index, fill_value=0)
+    out["extra"] = extra.reindex(out.index, fill_value=0)
     out = out.astype(int)
     out["recall"] = (out["caught"] / out["occurrences"]).round(4)
     out["typed_share"] = (out["typed"] / out["occurrences"]).round(4)
@@ -99,10 +116,10 @@ def redaction_report(
     total["recall"] = round(total["caught"] / total["occurrences"], 4)
     total["typed_share"] = round(total["typed"] / total["occurrences"], 4)
     out.loc["all"] = total
-    counts = ["occurrences", "caught", "typed", "leaked"]
+    counts = ["occurrences", "caught", "typed", "leaked", "extra"]
     out[counts] = out[counts].astype(int)
     return out.reset_index()[
-        ["kind", "occurrences", "caught", "recall", "typed", "typed_share", "leaked"]
+        ["kind", "occurrences", "caught", "recall", "typed", "typed_share", "leaked", "extra"]
     ]
 
 
