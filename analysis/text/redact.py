@@ -13,11 +13,14 @@ Layers, all offline and deterministic given the installed model:
    school-name shapes ("St Anne's Catholic Primary School", "Hillside High", "... Academy");
 3. deny-lists: names the caller knows are personal (a log's own ``staff_name`` and ``school_name``
    columns), matched as whole names and, for people, as given name or surname alone;
-4. the statistical NER model on top (PERSON; ORG when it is a school or holds a person's name),
-   run only on windows around capitalised words that no rule has explained, which keeps 10,000
-   descriptions within seconds;
-5. capitalised two- or three-word sequences as a last resort, when the model has not said they are
-   a place or an organisation.
+4. the statistical NER model on top (PERSON; ORG unless it is a known public body: a school, or
+   a club or business tied to the people involved; the small model also calls lone given names
+   ORG), run only on windows around capitalised words that no rule has explained, which keeps
+   10,000 descriptions within seconds;
+5. as a last resort, capitalised two- or three-word sequences, and single capitalised words inside
+   a sentence that the batch never writes in lower case ("said Wojciech had"), unless the model
+   says they are a date, a law or the like. This layer depends on the batch: a word written in lower
+   case in another text of the same call counts as ordinary, so redact a log in one call.
 
 Overlapping spans are merged, longest first, and replaced with typed placeholders such as
 ``[person]``. The word lists live in ``data/text/redaction.yaml``.
@@ -475,7 +478,7 @@ class Redactor:
     ) -> list[list[Found]]:
         """Spans to redact in each text, after merging (longest first; see :func:`merge`)."""
         deny = self._deny_matcher(deny_list)
-        texts = [t or "" for t in texts]
+        texts = [t if isinstance(t, str) else "" for t in texts]  # None, NaN: nothing to redact
         docs = list(self.nlp.tokenizer.pipe(texts, batch_size=batch_size))
         ordinary = _lower_case_words(texts)
         rules = [
@@ -517,7 +520,7 @@ class Redactor:
     ) -> list[str]:
         """Each text with its personal data replaced by typed placeholders."""
         return [
-            apply(text or "", spans)
+            apply(text if isinstance(text, str) else "", spans)
             for text, spans in zip(texts, self.find(texts, deny_list, batch_size), strict=True)
         ]
 
