@@ -263,3 +263,25 @@ def test_an_earlier_extract_date_cuts_the_year_short(tmp_path):
     assert result.n_rejected == 0 and result.n_valid == 300
     with pytest.raises(ValueError, match="five weeks"):
         generate(2, 10, as_of="2021-09-20")
+
+
+def test_no_planted_name_is_a_word_the_suite_itself_writes():
+    """A surname such as 'Wilson' or 'Chapman' would show up in every briefing as a false leak
+    (Wilson intervals, Chapman's estimator): pool names must not occur in our own prose."""
+    import re
+
+    from analysis.config import NOTEBOOKS_DIR, PROJECT_ROOT, RULES_DIR
+    from analysis.log.sample import NAME_POOLS
+
+    # Everything whose words can reach a briefing: the stages after text analysis, the notebooks,
+    # the rule catalogue and the stylesheets.
+    package = PROJECT_ROOT / "analysis"
+    ours = [package / "results.py", *NOTEBOOKS_DIR.glob("*.ipynb"), *RULES_DIR.glob("*.yaml")]
+    for stage in ("measures", "rules", "tdb", "publish", "report"):
+        ours += [
+            p for p in (package / stage).rglob("*") if p.suffix in {".py", ".css", ".j2", ".tpl"}
+        ]
+    words = set(re.findall(r"[A-Za-z']+", " ".join(p.read_text() for p in ours)))
+    names = {n for pool in NAME_POOLS.values() for n in (*pool.surnames, *pool.female, *pool.male)}
+    clashes = sorted(n for n in names if n in words)
+    assert not clashes, f"pool names also written by the suite itself: {clashes}"

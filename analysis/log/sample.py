@@ -275,11 +275,11 @@ NAME_POOLS: dict[str, NamePool] = {
             "Fraser", "Ciaran",
         ),
         surnames=(
-            "Smith", "Jones", "Taylor", "Williams", "Wilson", "Johnson", "Davies", "Robinson",
+            "Smith", "Jones", "Taylor", "Williams", "Whitaker", "Johnson", "Davies", "Robinson",
             "Wright", "Thompson", "Evans", "Walker", "Roberts", "Jackson", "Clarke", "Patel", "Khan",
             "Lewis", "Harrison", "Turner", "Cooper", "Morris", "Hughes", "Edwards", "Whitfield",
             "Ashworth", "Pemberton", "Holloway", "Fairbairn", "Kavanagh", "McAllister", "Campbell",
-            "Stewart", "Murray", "O'Neill", "Quinn", "Fletcher", "Barker", "Chapman", "Gallagher",
+            "Stewart", "Murray", "O'Neill", "Quinn", "Fletcher", "Barker", "Ellison", "Gallagher",
             "Lloyd", "Morgan", "Hussain", "Begum", "Sharma", "Kowalczyk", "Adeyemi", "MacDonald",
         ),
         school_stems=(
