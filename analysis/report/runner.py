@@ -96,6 +96,11 @@ def execute(
             kernel_name=KERNEL_NAME,
             language="python",
             progress_bar=False,
+            # Saving after every cell re-validates and rewrites the whole notebook (images
+            # included) each time; papermill still writes it once at the end, error or not.
+            request_save_on_cell_execute=False,
+            # The notebook is done: kill its kernel rather than wait for a graceful shutdown.
+            shutdown_kernel="immediate",
             cwd=str(cwd),
         )
     except PapermillExecutionError as exc:

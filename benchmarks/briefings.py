@@ -1,0 +1,117 @@
+"""Benchmark: wall time of both briefings, our route against the plain command-line route.
+
+    .venv/bin/python benchmarks/briefings.py [--rows 10000] [--repeat 1]
+
+Routes, each producing the minister's and the union's PDF:
+
+- ``python -m analysis briefings``: one process, papermill + nbconvert + WeasyPrint imported once,
+  the two audiences executed and rendered in a forked pool of two;
+- the plain route a user would otherwise script, one CLI after another per audience:
+  ``papermill``, ``jupyter nbconvert --to html --no-input``, ``weasyprint``.
+
+On the bundled sample and on a generated log of ``--rows`` complaints (the sample generator, same
+seed, without free text). Prints seconds per route and data set, the machine's cores and its load
+average (other work on the machine slows every figure; read them side by side, not alone).
+Goal (issue 4): both PDFs from the sample in under 8 s on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+NOTEBOOK = ROOT / "notebooks" / "04_briefing.ipynb"
+AUDIENCES = ("minister", "union")
+
+
+def _timed(cmd: list[str], cwd: Path = ROOT) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr[-2000:]}")
+    return seconds
+
+
+def _params(work: Path, log: Path | None) -> list[Path]:
+    """The shipped parameters files, or copies pointing at another log."""
+    paths = []
+    for audience in AUDIENCES:
+        source = ROOT / "params" / f"{audience}.yaml"
+        if log is None:
+            paths.append(source)
+            continue
+        values = yaml.safe_load(source.read_text())
+        values["complaint_log"] = str(log)
+        target = work / f"{audience}.yaml"
+        target.write_text(yaml.safe_dump(values))
+        paths.append(target)
+    return paths
+
+
+def ours(work: Path, params: list[Path]) -> float:
+    out = work / "ours"
+    cmd = [sys.executable, "-m", "analysis", "briefings", "--out-dir", str(out), "--params"]
+    return _timed(cmd + [str(p) for p in params])
+
+
+def plain(work: Path, params: list[Path]) -> float:
+    out = work / "plain"
+    out.mkdir(exist_ok=True)
+    total = 0.0
+    for path in params:
+        name = path.stem
+        executed, html = out / f"{name}.ipynb", out / f"{name}.html"
+        total += _timed(
+            [
+                *(str(BIN / "papermill"), "-k", "python3", "--no-progress-bar", str(NOTEBOOK)),
+                *(str(executed), "-f", str(path), "--cwd", str(NOTEBOOK.parent)),
+            ]
+        )
+        total += _timed(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)]
+        )
+        total += _timed([str(BIN / "weasyprint"), str(html), str(out / f"{name}.pdf")])
+    return total
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=10_000, help="complaints in the generated log")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per route (best is printed)")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        big = work / f"complaints-{args.rows}.csv"
+        _timed(
+            [
+                *(sys.executable, "-m", "analysis", "sample", "--out", str(big)),
+                *("--rows", str(args.rows), "--no-text"),
+            ]
+        )
+        print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.1f}")
+        print(f"{'data':<22}{'route':<44}{'seconds':>8}")
+        for label, log in (("sample (600 rows)", None), (f"generated ({args.rows:,} rows)", big)):
+            params = _params(work, log)
+            for route, run in (
+                ("python -m analysis briefings (2 at once)", ours),
+                ("papermill + nbconvert + weasyprint CLIs", plain),
+            ):
+                best = min(run(work, params) for _ in range(args.repeat))
+                print(f"{label:<22}{route:<44}{best:>8.1f}", flush=True)
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
