@@ -91,3 +91,26 @@ def test_help_notebook_lists_types_defaults_and_meanings(capsys) -> None:
     out = capsys.readouterr().out
     assert "suppression_threshold: int (default 10)" in out
     assert "nations: list[str]" in out and "UK nations to include" in out
+
+
+@pytest.mark.slow
+def test_examples_are_shown_only_redacted(tmp_path) -> None:
+    import pandas as pd
+
+    from analysis.config import SAMPLE_LOG
+    from analysis.text.redact import leaked_identifiers
+
+    out = execute(
+        NOTEBOOKS_DIR / "01_complaints_overview.ipynb",
+        tmp_path / "out.ipynb",
+        {"show_examples": True},
+        cwd=NOTEBOOKS_DIR,
+    )
+    shown = []
+    for cell in nbformat.read(out, as_version=4).cells:
+        for output in cell.get("outputs", []):
+            shown.append(str(output.get("data", {}).get("text/markdown", "")))
+    quotes = [s for s in shown if s.startswith("> ")]
+    assert len(quotes) == 3  # the examples are there...
+    identifiers = pd.read_csv(SAMPLE_LOG.with_name("complaints.identifiers.csv"))
+    assert leaked_identifiers("\n".join(quotes), identifiers) == []  # ...and name nobody
