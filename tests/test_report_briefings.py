@@ -120,7 +120,9 @@ def _summary(pages: list[str], heading: str, audience: str) -> str:
         body = body.replace(running, " ")
     body = re.sub(r"Page \d+ of \d+", " ", body)
     body = re.sub(r"\d{1,2} \w+ \d{4} · data to \d{1,2} \w+ \d{4}", " ", body)
-    return _flat(body.split("\nBackground\n")[0])
+    for next_heading in ("Background", "What to do if it happens to you"):
+        body = body.split(f"\n{next_heading}\n")[0]
+    return _flat(body)
 
 
 @pytest.mark.parametrize(
