@@ -100,7 +100,7 @@ def main() -> int:
             ]
         )
         print(f"cores: {os.cpu_count()}, load average before: {os.getloadavg()[0]:.1f}")
-        print(f"{'data':<22}{'route':<44}{'seconds':>8}")
+        print(f"{'data':<25}{'route':<44}{'seconds':>8}")
         for label, log in (("sample (600 rows)", None), (f"generated ({args.rows:,} rows)", big)):
             params = _params(work, log)
             for route, run in (
@@ -108,7 +108,7 @@ def main() -> int:
                 ("papermill + nbconvert + weasyprint CLIs", plain),
             ):
                 best = min(run(work, params) for _ in range(args.repeat))
-                print(f"{label:<22}{route:<44}{best:>8.1f}", flush=True)
+                print(f"{label:<25}{route:<44}{best:>8.1f}", flush=True)
         print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0
 

@@ -22,8 +22,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR, PROJECT_ROOT, REPORTS_DIR
-from analysis.report.params import (
+# jsonschema (under nbformat) imports rfc3987_syntax when it is installed, only to check "iri"
+# string formats that the notebook schema never uses; building that grammar costs about a second
+# at every start of this command. Mark it absent before nbformat is imported.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR, PROJECT_ROOT, REPORTS_DIR  # noqa: E402
+from analysis.report.params import (  # noqa: E402
     AUDIENCE_LABELS,
     AUDIENCE_TITLES,
     ParameterError,
@@ -31,8 +36,8 @@ from analysis.report.params import (
     resolve_path,
     validate_parameters,
 )
-from analysis.report.render import PageInfo, render
-from analysis.report.runner import (
+from analysis.report.render import PageInfo, render  # noqa: E402
+from analysis.report.runner import (  # noqa: E402
     NotebookFailed,
     describe_parameters,
     execute,

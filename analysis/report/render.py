@@ -16,6 +16,7 @@ from pathlib import Path
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
+from weasyprint import HTML  # imported here so the briefings command pays for it once, pre-fork
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 CSS_PATH = Path(__file__).parent / "briefing.css"
@@ -67,8 +68,6 @@ def to_html(notebook: nbformat.NotebookNode | str | Path, page: PageInfo) -> str
 
 def html_to_pdf_bytes(html: str) -> bytes:
     """Print HTML with WeasyPrint; tagged PDF so images keep their alt text for screen readers."""
-    from weasyprint import HTML
-
     return HTML(string=html, base_url=str(TEMPLATES_DIR)).write_pdf(pdf_tags=True)
 
 
