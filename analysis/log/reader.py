@@ -113,7 +113,8 @@ def _read_parquet(path: Path) -> tuple[pd.DataFrame, int]:
         frame = pd.read_parquet(path)
     except Exception as exc:  # pyarrow raises several unrelated types for a damaged file
         raise NotAComplaintLog(f"{path.name}: not a readable Parquet file ({exc})") from None
-    return frame.astype(object).where(frame.notna(), ""), 1
+    # Typed columns (Parquet timestamps) stay typed: the date parser takes them as they are.
+    return frame, 1
 
 
 def match_headers(headers: list[str], source: str) -> tuple[dict[str, str], list[str]]:

@@ -268,7 +268,7 @@ NAME_POOLS: dict[str, NamePool] = {
             "Morag", "Aoife",
         ),
         male=(
-            "James", "David", "Daniel", "Matthew", "Andrew", "Christopher", "Mark", "Richard",
+            "James", "David", "Daniel", "Matthew", "Andrew", "Christopher", "Gordon", "Richard",
             "Stephen", "Thomas", "Robert", "Simon", "Adam", "Ben", "Craig", "Gareth", "Neil",
             "Darren", "Jamie", "Ryan", "Liam", "Connor", "Callum", "Jack", "Harry", "Oliver",
             "Charlie", "Alfie", "Leo", "Noah", "Mohammed", "Imran", "Rhys", "Dylan", "Euan",

@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -151,18 +152,33 @@ def _text(raw: pd.DataFrame, name: str) -> pd.Series:
     if name not in raw:
         return pd.Series(None, index=raw.index, dtype=object)
     values = raw[name]
-    if pd.api.types.infer_dtype(values, skipna=True) != "string":
-        values = values.map(lambda v: "" if pd.isna(v) else str(v))
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        values = values.map(lambda v: None if pd.isna(v) else str(v))
     stripped = pc.utf8_trim_whitespace(pa.array(values, type=pa.string(), from_pandas=True))
     stripped = pc.if_else(pc.equal(stripped, ""), None, stripped)
     return pd.Series(stripped.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
 
 
-def _map_uniques(values: pd.Series, mapping: dict[str, object]) -> pd.Series:
-    """``values.map(mapping)`` through the distinct values only: fast on long, repetitive columns."""
-    codes, uniques = pd.factorize(values)
-    mapped = pd.Series([mapping.get(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(mapped.to_numpy()[codes], index=values.index, dtype=object)
+class _Distinct:
+    """A short, repetitive column worked through its distinct values: each is stripped, mapped and
+    explained once, then spread back over the rows (a million-row log has a few dozen platforms)."""
+
+    def __init__(self, raw: pd.DataFrame, name: str) -> None:
+        column = raw[name] if name in raw else pd.Series(None, index=raw.index, dtype=object)
+        self.codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        self.values = [
+            None if pd.isna(u) or not str(u).strip() else str(u).strip() for u in uniques
+        ]
+        self.index = raw.index
+
+    def take(self, per_value: list, missing: object = None) -> pd.Series:
+        """Per-row Series from one result per distinct value (``missing`` for empty cells)."""
+        dtype = bool if isinstance(missing, bool) else object
+        lookup = np.array([*per_value, missing], dtype=dtype)
+        return pd.Series(lookup[self.codes], index=self.index, dtype=dtype)
+
+    def empty(self) -> pd.Series:
+        return self.take([v is None for v in self.values], missing=True)
 
 
 def _check_duplicates(raw: pd.DataFrame, ids: pd.Series, problems: _Problems) -> None:
@@ -183,53 +199,62 @@ def _check_duplicates(raw: pd.DataFrame, ids: pd.Series, problems: _Problems) ->
     problems.add(reasons.notna(), "complaint_id", "duplicate_id", reasons)
 
 
-def _categorical(values: pd.Series, name: str, problems: _Problems) -> pd.Series:
+def _categorical(column: _Distinct, name: str, problems: _Problems) -> pd.Series:
     vocab = _vocabulary(name)
-    uniques = values.dropna().unique()
-    canonical = _map_uniques(values, {u: vocab.get(_norm(u)) for u in uniques})
-    unknown = values.notna() & canonical.isna()
-    if unknown.any():
-        reasons = {u: _unknown_reason(name, u) for u in values[unknown].unique()}
-        problems.add(unknown, name, "unknown_value", _map_uniques(values, reasons))
-    return canonical
+    canonical = [None if v is None else vocab.get(_norm(v)) for v in column.values]
+    unknown = [v is not None and c is None for v, c in zip(column.values, canonical, strict=True)]
+    if any(unknown):
+        reasons = [
+            _unknown_reason(name, v) if bad else None
+            for v, bad in zip(column.values, unknown, strict=True)
+        ]
+        problems.add(
+            column.take(unknown, missing=False), name, "unknown_value", column.take(reasons)
+        )
+    return column.take(canonical)
 
 
-def _categories(values: pd.Series, problems: _Problems) -> pd.Series:
+def _categories(column: _Distinct, problems: _Problems) -> pd.Series:
     vocab = _vocabulary("categories")
     order = {c: i for i, c in enumerate(CATEGORIES)}
-    canonical: dict[str, str | None] = {}
-    reasons: dict[str, str] = {}
-    for raw_value in values.dropna().unique():
-        parts = [p.strip() for p in re.split(_CATEGORY_SEPARATORS, raw_value) if p.strip()]
+    canonical: list[str | None] = []
+    reasons: list[str | None] = []
+    for value in column.values:
+        parts = [p.strip() for p in re.split(_CATEGORY_SEPARATORS, value or "") if p.strip()]
         mapped = [vocab.get(_norm(p)) for p in parts]
         bad = [p for p, m in zip(parts, mapped, strict=True) if m is None]
-        if bad or not parts:
-            canonical[raw_value] = None
-            reasons[raw_value] = "; ".join(_unknown_reason("categories", b) for b in bad) or (
-                "no category given"
+        if value is not None and (bad or not parts):
+            canonical.append(None)
+            reasons.append(
+                "; ".join(_unknown_reason("categories", b) for b in bad) or "no category given"
             )
         else:
-            canonical[raw_value] = ";".join(sorted(set(mapped), key=order.__getitem__))
-    out = _map_uniques(values, canonical)
-    problems.add(
-        values.notna() & out.isna(), "categories", "unknown_value", _map_uniques(values, reasons)
-    )
-    return out
+            canonical.append(
+                ";".join(sorted(set(mapped), key=order.__getitem__)) if parts else None
+            )
+            reasons.append(None)
+    unknown = column.take([r is not None for r in reasons], missing=False)
+    problems.add(unknown, "categories", "unknown_value", column.take(reasons))
+    return column.take(canonical)
 
 
-def _timestamp(raw: pd.DataFrame, name: str, problems: _Problems) -> pd.Series:
+def _timestamp(raw: pd.DataFrame, name: str, problems: _Problems) -> tuple[pd.Series, pd.Series]:
+    """Parsed timestamps and, for the required-field check, which cells were empty."""
     if name not in raw:
-        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+        return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"), pd.Series(
+            True, index=raw.index
+        )
     stamps, errors = parse_timestamps(raw[name])
+    empty = stamps.isna() & errors.isna()
     bad = errors.dropna()
     if bad.empty:
-        return stamps
+        return stamps, empty
     codes = pd.Series("bad_date", index=bad.index)
     codes[bad.str.startswith("looks like a US-style")] = "us_date"
     codes[bad.str.startswith("ambiguous date")] = "ambiguous_date"
     for code in ("us_date", "ambiguous_date", "bad_date"):
         problems.add((codes == code).reindex(errors.index, fill_value=False), name, code, errors)
-    return stamps
+    return stamps, empty
 
 
 def validate_frame(raw_log: RawLog, as_of: pd.Timestamp) -> ValidationResult:
@@ -238,29 +263,37 @@ def validate_frame(raw_log: RawLog, as_of: pd.Timestamp) -> ValidationResult:
     ids = _text(raw, "complaint_id")
     problems = _Problems(raw, ids)
 
-    texts = {f.name: _text(raw, f.name) for f in FIELDS if f.dtype != "timestamp"}
+    distinct = {
+        f.name: _Distinct(raw, f.name) for f in FIELDS if f.dtype in ("category", "categories")
+    }
+    texts = {f.name: _text(raw, f.name) for f in FIELDS if f.dtype == "string"}
+    empty: dict[str, pd.Series] = {name: text.isna() for name, text in texts.items()}
+    empty.update({name: column.empty() for name, column in distinct.items()})
     clean: dict[str, pd.Series] = {}
     for f in FIELDS:
         if f.dtype == "timestamp":
-            clean[f.name] = _timestamp(raw, f.name, problems)
+            clean[f.name], empty[f.name] = _timestamp(raw, f.name, problems)
         elif f.dtype == "categories":
-            clean[f.name] = _categories(texts[f.name], problems)
+            clean[f.name] = _categories(distinct[f.name], problems)
         elif f.dtype == "category":
-            clean[f.name] = _categorical(texts[f.name], f.name, problems)
+            clean[f.name] = _categorical(distinct[f.name], f.name, problems)
         else:
             clean[f.name] = texts[f.name]
 
     for f in FIELDS:
         if f.required:
-            text = texts[f.name] if f.name in texts else _text(raw, f.name)
-            problems.add(text.isna(), f.name, "missing_required", f"{f.name} is required but empty")
+            problems.add(
+                empty[f.name], f.name, "missing_required", f"{f.name} is required but empty"
+            )
     _check_duplicates(raw, ids, problems)
     _check_timeline(clean, as_of, problems)
 
     found = problems.frame()
     bad_rows = pd.Index(found["source_row"].unique())
     clean["escalation"] = clean["escalation"].fillna("none")
-    valid = pd.DataFrame(clean)[list(COLUMNS)].drop(index=bad_rows)
+    valid = pd.DataFrame({name: clean[name] for name in COLUMNS}, copy=False)
+    if len(bad_rows):
+        valid = valid.drop(index=bad_rows)
     # The checks above guarantee the contract; pandera re-checks it, on a large sample for big logs.
     big = len(valid) > _FULL_SCHEMA_CHECK_ROWS
     VALIDATED_SCHEMA.validate(
