@@ -79,7 +79,10 @@ def _display(path: Path) -> str:
 
 
 def _say(job: Job, message: str) -> None:
-    print(f"[{job.name}] {message}", flush=True)
+    # One write per line: two worker processes share the terminal, and print() writes the text
+    # and its newline separately, so their lines could interleave.
+    sys.stdout.write(f"[{job.name}] {message}\n")
+    sys.stdout.flush()
 
 
 def make_job(params_file: Path, notebook: Path, out_dir: Path, today: dt.date) -> Job:
