@@ -123,11 +123,14 @@ def table_html(
     notes: Sequence[str] = (),
     index_name: str | None = None,
     text: bool = False,
+    widths: Sequence[int] | None = None,
 ) -> HtmlTable:
     """Render a frame of already-formatted strings (index = row labels) as a published table.
 
     ``text``: columns of words, left-aligned (numbers are right-aligned by default). A short
-    table is kept on one page; a long one may break between rows.
+    table is kept on one page; a long one may break between rows. ``widths``: percentages of the
+    page for the label column and each column (tables of words are laid out with fixed widths,
+    equal unless given).
     """
     esc = html.escape
     head = (
@@ -141,10 +144,12 @@ def table_html(
     # caption at the foot of one page and the table on the next).
     classes = " ".join(c for c in ("table-block", "short" if len(frame) <= 15 else "") if c)
     table_class = "published text" if text else "published"
-    out = [
-        f'<div class="{classes}"><table class="{table_class}"><caption>{esc(caption)}</caption>'
-        "<thead><tr>"
-    ]
+    out = [f'<div class="{classes}"><table class="{table_class}"><caption>{esc(caption)}</caption>']
+    if widths:
+        out.append(
+            "<colgroup>" + "".join(f'<col style="width: {w}%">' for w in widths) + "</colgroup>"
+        )
+    out.append("<thead><tr>")
     out.append(f'<th scope="col">{esc(head)}</th>')
     out += [f'<th scope="col">{esc(_label(c))}</th>' for c in frame.columns]
     out.append("</tr></thead><tbody>")
