@@ -183,6 +183,17 @@ def test_preset_counts_v1_and_v2_abuse_statements_under_one_label(tmp_path: Path
                 "category_specification": '["KEYWORD_ONLINE_BULLYING_INTIMIDATION"]',
             },
             {"platform_name": "TikTok", "category": "STATEMENT_CATEGORY_SCAMS_AND_FRAUD"},
+            # keywords are optional: abuse filed only as illegal or harmful speech is kept apart
+            {
+                "platform_name": "TikTok",
+                "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                "category_specification": "[]",
+            },
+            {
+                "platform_name": "TikTok",
+                "category": "STATEMENT_CATEGORY_ILLEGAL_OR_HARMFUL_SPEECH",
+                "category_specification": '["KEYWORD_DEFAMATION"]',
+            },
         ],
     )
     v2 = [dict(r, content_id_ean="") for r in hand_rows("2025-07-02", [{}])]
@@ -207,7 +218,15 @@ def test_preset_counts_v1_and_v2_abuse_statements_under_one_label(tmp_path: Path
     ingest(archives, tmp_path / "out", progress=quiet)
     table = measures(tmp_path / "out", preset="school-staff-abuse").table
     counts = table.groupby("group")["decisions"].sum().to_dict()
-    assert counts == {"bullying": 2, "cyber violence": 2, "defamation": 1}
+    assert counts == {
+        "bullying": 2,
+        "cyber violence": 2,
+        "defamation": 2,
+        "illegal or harmful speech, other or no keyword": 1,
+    }
+    # without the per-label split each decision counts once
+    once = measures(tmp_path / "out", preset="school-staff-abuse", by=("platform",)).table
+    assert once["decisions"].tolist() == [4]
 
 
 def test_corrupt_and_truncated_archives_are_refused_by_name(tmp_path: Path, capsys) -> None:

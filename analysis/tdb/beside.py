@@ -286,7 +286,8 @@ def _tdb_panel(
                     "value": 0 if names else None,
                     "unit": "count",
                     "value_text": (
-                        f"no statements filed as {' / '.join(names)} in this dataset and period"
+                        f"no statements filed as {' / '.join(names)} ({scope}) in this "
+                        "dataset and period"
                         if names
                         else "no TDB platform name for this complaint-log platform"
                     ),

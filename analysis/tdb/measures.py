@@ -34,7 +34,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from analysis.tdb.ingest import dataset_glob
-from analysis.tdb.schema import PRESETS, SOURCE_LABELS
+from analysis.tdb.schema import PRESET_FALLBACKS, PRESETS, SOURCE_LABELS
 
 Engine = Literal["duckdb", "spark"]
 #: The grouping keys, finest first; ``measures(by=...)`` takes any subset.
@@ -124,6 +124,9 @@ def _preset_labels(t: ir.Table, preset: str) -> tuple[ir.BooleanValue, ir.ArrayV
             parts.append(t.category.isin(categories))
         parts += [t.keywords.contains(k) for k in keywords]
         conds[label] = reduce(lambda a, b: a | b, parts).fill_null(False)
+    specific = reduce(lambda a, b: a | b, conds.values())
+    for label, categories in PRESET_FALLBACKS.get(preset, {}).items():
+        conds[label] = t.category.isin(categories).fill_null(False) & ~specific
     any_label = reduce(lambda a, b: a | b, conds.values())
     labels = ibis.array([c.ifelse(ibis.literal(lab), ibis.null(str)) for lab, c in conds.items()])
     return any_label, labels.filter(lambda x: x.notnull())

@@ -189,6 +189,15 @@ PRESETS: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
     },
 }
 
+#: Per preset: label -> unified categories whose statements carry none of the preset's labels above.
+#: Keywords are optional in the TDB and most statements have none, so abuse filed only as "illegal
+#: or harmful speech" would otherwise vanish from the preset; it is counted here, labelled as such.
+PRESET_FALLBACKS: dict[str, dict[str, tuple[str, ...]]] = {
+    "school-staff-abuse": {
+        "illegal or harmful speech, other or no keyword": ("ILLEGAL_OR_HARMFUL_SPEECH",),
+    },
+}
+
 #: Complaint-log platform names (analysis.log.contract.PLATFORMS) -> TDB ``platform_name`` values.
 #: The TDB names services as their providers registered them; Meta files Facebook and Instagram
 #: separately, X was "Twitter" in early files. "Other" has no TDB counterpart.
