@@ -289,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
             assert counted(mine) == n, f"measures counted {counted(mine)} decisions, not {n}"
             results.append(row("measures (duckdb)", n, mine, floor))
             print("  ", results[-1], flush=True)
+            preset = timed([*measures_cmd(dataset), "--preset", "school-staff-abuse"])
+            results.append(row("measures --preset school-staff-abuse (duckdb)", n, preset, floor))
+            print("  ", results[-1], flush=True)
             if n in spark_at:
                 on_spark = timed(measures_cmd(dataset, "spark"))
                 assert counted(on_spark) == n, f"Spark counted {counted(on_spark)}, not {n}"
