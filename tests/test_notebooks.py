@@ -114,3 +114,23 @@ def test_examples_are_shown_only_redacted(tmp_path) -> None:
     assert len(quotes) == 3  # the examples are there...
     identifiers = pd.read_csv(SAMPLE_LOG.with_name("complaints.identifiers.csv"))
     assert leaked_identifiers("\n".join(quotes), identifiers) == []  # ...and name nobody
+
+
+@pytest.mark.slow
+def test_store_strips_a_run_notebook_but_keeps_its_contract_outputs(tmp_path) -> None:
+    from analysis.report.runner import store
+
+    original = _read("02_response_times.ipynb")
+    edited = copy.deepcopy(original)
+    for cell in edited.cells:
+        if cell.get("metadata", {}).get("keep_output"):
+            cell.outputs, cell.execution_count = [], None
+    edited.metadata["kernelspec"] = {
+        "name": "my-own-kernel",
+        "display_name": "x",
+        "language": "python",
+    }
+    path = tmp_path / "02_response_times.ipynb"
+    nbformat.write(edited, path)
+    store(path, cwd=NOTEBOOKS_DIR)
+    assert nbformat.read(path, as_version=4) == original

@@ -42,6 +42,7 @@ from analysis.report.runner import (  # noqa: E402
     describe_parameters,
     execute,
     notebook_defaults,
+    store,
 )
 
 BRIEFING_NOTEBOOK = NOTEBOOKS_DIR / "04_briefing.ipynb"
@@ -177,7 +178,24 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="list the notebook's parameters (type, default, meaning) and exit",
     )
+    parser.add_argument(
+        "--store",
+        nargs="+",
+        type=Path,
+        metavar="NOTEBOOK",
+        help="run each notebook on its defaults and store it stripped, keeping only the outputs "
+        "of its '# NBVAL_CHECK_OUTPUT' contract cells (after editing a notebook), then exit",
+    )
     args = parser.parse_args(argv)
+    if args.store:
+        for path in args.store:
+            try:
+                stored = store(resolve_path(path), cwd=NOTEBOOKS_DIR)
+            except NotebookFailed as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
+            print(f"stored {_display(stored)}")
+        return 0
     if args.help_notebook:
         print(describe_parameters(resolve_path(args.notebook)))
         return 0

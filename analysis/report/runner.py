@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -134,3 +135,30 @@ def _failure(notebook: Path, output: Path, exc: PapermillExecutionError) -> Note
     first_line = lines[0].strip() if lines else ""
     evalue = _ANSI.sub("", str(exc.evalue)).strip()
     return NotebookFailed(notebook.name, index, first_line, exc.ename, evalue)
+
+
+def store(notebook: str | Path, cwd: str | Path) -> Path:
+    """Store a notebook as git keeps it: run on its defaults, then strip all but contract outputs.
+
+    Contract cells (``# NBVAL_CHECK_OUTPUT`` with ``keep_output`` metadata) keep the output of
+    this run, so nbval compares future runs with it; they keep an execution count of 1 because
+    nbval skips a cell that looks never run. Everything else loses outputs and counts, and the
+    kernelspec goes (a custom kernel name would fail elsewhere with NoSuchKernel).
+    """
+    from nbstripout import strip_output
+
+    notebook = Path(notebook)
+    with tempfile.TemporaryDirectory() as tmp:
+        executed = execute(notebook, Path(tmp) / notebook.name, {}, cwd)
+        nb = nbformat.read(executed, as_version=4)
+    extra = ["metadata.kernelspec", "metadata.papermill", "cell.metadata.papermill"]
+    nb = strip_output(nb, keep_output=False, keep_count=False, keep_id=True, extra_keys=extra)
+    for cell in nb.cells:
+        if cell.get("metadata", {}).get("keep_output"):
+            cell.execution_count = 1
+        if cell.get("metadata", {}).get("tags") == []:
+            del cell.metadata["tags"]
+        cell.get("metadata", {}).pop("execution", None)
+    nb.metadata = {"language_info": {"name": "python"}}
+    nbformat.write(nb, notebook)
+    return notebook
