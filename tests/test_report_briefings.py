@@ -66,7 +66,7 @@ def briefings(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("reports")
     done = _run("--out-dir", str(out))
     assert done.returncode == 0, done.stderr
-    for step in ("executing", "executed in", "wrote"):
+    for step in ("parameters from params/", "executing", "executed in", "wrote"):
         assert f"[minister] {step}" in done.stdout and f"[union] {step}" in done.stdout
     return out
 

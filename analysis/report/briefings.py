@@ -211,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ParameterError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    for job, params_file in zip(jobs, args.params, strict=True):
+        _say(job, f"parameters from {_display(resolve_path(params_file))} checked")
     errors = run_jobs(jobs, args.jobs)
     for message in errors:
         print(f"error: {message}", file=sys.stderr)
