@@ -308,3 +308,20 @@ def test_rag_always_writes_the_word() -> None:
 
 def test_charts_render_headless() -> None:
     assert matplotlib.get_backend().lower() == "agg"
+
+
+def test_league_table_of_one_platform() -> None:
+    platforms = {"Only": _platform(40, 0.2), "All platforms": _platform(40, 0.2)}
+    html = league_table(platforms, "caption", SOURCE, threshold=10, all_label="All platforms").html
+    assert re.findall(r'<th scope="row">([^<]+)</th>', html) == ["Only", "All platforms"]
+    assert html.count("<td>40</td>") == 2
+
+
+def test_an_empty_selection_is_refused_with_the_reason() -> None:
+    from analysis.report.inputs import prepare
+
+    # The sample covers the school year 2021/22: nothing was received in August 2021.
+    august = {"period_start": "2021-08-01", "period_end": "2021-08-31"}
+    with pytest.raises(ValueError, match=r"no complaint in complaints.csv matches") as info:
+        prepare(validate_parameters({**GOOD, **august}))
+    assert "outside the period" in str(info.value)

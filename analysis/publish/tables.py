@@ -213,7 +213,10 @@ def league_table(
         entry = platforms[name]
         response = entry.get("response")
         if published is not None:
-            key = TOTAL if name == all_label else name
+            key = name
+            if name == all_label:
+                # One platform alone gets no total row: "all platforms" is that platform.
+                key = TOTAL if TOTAL in published.frame.index else names[0]
             count = published.frame.loc[key, "Complaints"]
             small = bool(published.primary.loc[key, "Complaints"])
         else:

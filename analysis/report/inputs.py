@@ -89,11 +89,21 @@ def code_version() -> str:
 
 
 def prepare(params: BriefingParameters) -> BriefingInputs:
-    """Validate the log, select what the parameters ask for, and compute the headline once."""
+    """Validate the log, select what the parameters ask for, and compute the headline once.
+
+    An empty selection is refused with the reason, rather than producing a briefing of blanks.
+    """
     # A date (not a midnight timestamp): the validator reads it as the end of that day, as the
     # `analyse` command does with "YYYY-MM-DD", so both count the same complaints.
     validation = validate_file(params.log_path, params.as_of)
     log, dropped = select(validation.valid, params)
+    if log.empty:
+        raise ValueError(
+            f"no complaint in {params.log_path.name} matches the parameters (received "
+            f"{params.period_start} to {params.period_end}; nations {', '.join(params.nations)}; "
+            f"platforms {', '.join(params.platforms) or 'all'}): of {len(validation.valid)} valid "
+            f"rows, " + ", ".join(f"{n} {why}" for why, n in dropped.items() if n)
+        )
     rules = [r for r in load_rules() if not params.rules or r.id in params.rules]
     result = headline(log, validation.as_of, list(params.rules) or None, validation)
     return BriefingInputs(
