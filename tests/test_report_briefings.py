@@ -152,7 +152,8 @@ def test_sections_marking_and_page_numbers_on_every_page(briefings, audience, se
 def test_every_summary_figure_is_the_analyse_json_figure(briefings, audience, heading) -> None:
     result = _analyse_json(audience)
     summary = _summary(_pages(briefings / f"briefing-{audience}.pdf"), heading, audience)
-    allowed = _figures(result)
+    threshold = load_params_file(PARAMS_DIR / f"{audience}.yaml")["suppression_threshold"]
+    allowed = _figures(result) | {str(threshold)}  # "fewer than 10" stands for a small count
     shown = NUMBER.findall(summary.replace("95% CI", ""))
     assert len(shown) >= 8
     assert not [n for n in shown if n not in allowed], f"figures not in analyse --json: {summary}"
@@ -237,3 +238,17 @@ def test_a_failing_cell_names_notebook_and_cell_and_leaves_no_pdf(tmp_path) -> N
     assert not list(out.glob("*.pdf")) and not list(out.glob("*.html"))
     assert not list(out.glob(".*.tmp"))
     assert (out / "executed" / "broken-union.ipynb").is_file()  # kept for debugging
+
+
+def test_small_counts_are_not_printed_in_the_summary(briefings) -> None:
+    from analysis.report.story import key_option
+    from analysis.rules.catalogue import load_rules
+
+    result = _analyse_json("minister")
+    params = load_params_file(PARAMS_DIR / "minister.yaml")
+    rules = [r for r in load_rules() if r.id in params["rules"]]
+    undetermined = key_option(result, rules, params["suppression_threshold"])["undetermined"]
+    summary = _summary(_pages(briefings / "briefing-minister.pdf"), "Summary", "minister")
+    assert not re.search(r"\(\d could not yet be judged\)", summary)
+    if 0 < undetermined < params["suppression_threshold"]:  # true of the bundled sample
+        assert "(fewer than 10 could not yet be judged)" in summary
