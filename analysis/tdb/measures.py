@@ -134,7 +134,12 @@ def _preset_labels(t: ir.Table, preset: str) -> tuple[ir.BooleanValue, ir.ArrayV
     specific = reduce(lambda a, b: a | b, conds.values())
     for label, categories in PRESET_FALLBACKS.get(preset, {}).items():
         conds[label] = t.category.isin(categories).fill_null(False) & ~specific
-    any_label = reduce(lambda a, b: a | b, conds.values())
+    # A cheap necessary condition first (category in the preset, or any keyword at all): the
+    # engine then evaluates the keyword searches only on the rows that pass it.
+    categories = {c for cats, _ in spec.values() for c in cats}
+    categories |= {c for cats in PRESET_FALLBACKS.get(preset, {}).values() for c in cats}
+    necessary = (t.category.isin(sorted(categories)) | has_keywords).fill_null(False)
+    any_label = necessary & reduce(lambda a, b: a | b, conds.values())
     labels = ibis.array([c.ifelse(ibis.literal(lab), ibis.null(str)) for lab, c in conds.items()])
     return any_label, labels.filter(lambda x: x.notnull())
 
