@@ -117,6 +117,9 @@ def test_published_figures_keep_their_own_definitions_review_is_not_removal(tdb_
     assert published["source"].str.contains("verified: ").all()
     helpline = published[published["figure"].str.contains("POSH")]
     assert not helpline.empty
+    # a test covering several platforms together is never attributed to one of them
+    combined = published[published["population"].str.contains("platform as published: .*;")]
+    assert not combined.empty and set(combined["platform"]) == {ALL}
 
 
 def test_without_a_dataset_the_tdb_panel_says_so() -> None:

@@ -3,7 +3,8 @@
 A minister asking "is TikTok slower than the others?" will be shown three kinds of number that look
 alike and are not: hours from a school's report to the platform's answer (the complaint log), days
 from posting to a moderation decision across the EU (the DSA Transparency Database), and shares
-published by monitors and platforms (EU hate-speech code rounds, NetzDG reports, helpline figures).
+published by monitors and platforms (EU hate-speech code rounds, NetzDG reports, helpline figures,
+researchers' tests of platforms' reporting tools).
 Each counts a different population with a different clock. This module puts them in three panels
 of one long table in which every row carries its own source, population and definition, so no
 figure can be read as another and none is combined with another.
@@ -114,6 +115,14 @@ def _fmt(value: Any, unit: str) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _num_text(text: str) -> float | None:
+    """A published value as a number, or None when it is not one (e.g. "about half")."""
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
 
 
 def _num(value: Any) -> float | None:
@@ -410,6 +419,28 @@ def _published_panel(platforms: list[str], directory: Path) -> list[dict[str, An
                 f"listed in NetzDG, from users and complaints bodies in Germany; as published by "
                 f"{r['platform']}",
                 "definition": _NETZDG_DEFINITIONS.get(r["metric"], r["metric"].replace("_", " ")),
+                "source": _cite(r),
+            }
+        )
+    tests = pd.read_csv(directory / "published_response_figures.csv", dtype=str).fillna("")
+    for _, r in tests.iterrows():
+        combined = re.search(r";|multiple|combined|social media", r["platform"], re.IGNORECASE)
+        platform = ALL if combined else match(r["platform"])
+        if platform is None:
+            continue
+        value = _num_text(r["value"])
+        rows.append(
+            {
+                "panel": "published",
+                "platform": platform,
+                "figure": f"{r['publisher']} ({r['published']}): {r['metric']}",
+                "value": value,
+                "unit": r["unit"],
+                "value_text": (_fmt(value, r["unit"]) if value is not None else r["value"] or "-")
+                + (f" (n = {r['n']})" if r["n"] else ""),
+                "period": r["period"],
+                "population": f"{r['population']}; platform as published: {r['platform']}",
+                "definition": r["metric"] + (f". {r['note']}" if r["note"] else ""),
                 "source": _cite(r),
             }
         )
