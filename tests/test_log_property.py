@@ -34,17 +34,21 @@ def field_values(name: str) -> st.SearchStrategy[str]:
     return st.one_of(st.just(GOOD_ROW[name]), garbage)
 
 
-ROWS = st.lists(
-    st.fixed_dictionaries({name: field_values(name) for name in GOOD_ROW}), min_size=1, max_size=8
+ROW = st.fixed_dictionaries({name: field_values(name) for name in GOOD_ROW})
+# Rows as exported in the wild: some cut short, some with stray fields past the header.
+RAGGED = st.tuples(
+    ROW, st.integers(min_value=-17, max_value=0), st.lists(st.text(max_size=5), max_size=2)
 )
+ROWS = st.lists(RAGGED, min_size=1, max_size=8)
 
 
-def _write(rows: list[dict[str, str]]) -> bytes:
+def _write(rows: list[tuple[dict[str, str], int, list[str]]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(GOOD_ROW)
-    for r in rows:
-        writer.writerow(r.values())
+    for values, cut, extra in rows:
+        fields = list(values.values())
+        writer.writerow(fields[: len(fields) + cut] + extra)
     return buffer.getvalue().encode("utf-8", errors="surrogatepass")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import subprocess
 import sys
 from pathlib import Path
@@ -306,3 +307,77 @@ def test_bundled_sample_is_clean_and_messy_sample_rejects_its_injected_errors():
     ]
     assert not missing, f"injected errors not caught: {missing}"
     assert messy.rows_read == messy.n_valid + messy.n_rejected
+
+
+def _sample_lines(n: int) -> list[str]:
+    return SAMPLE_LOG.read_text().splitlines()[: n + 1]
+
+
+def test_a_trailing_comma_on_every_line_does_not_shift_the_columns(tmp_path):
+    path = tmp_path / "trailing.csv"
+    path.write_text("\n".join(line + "," for line in _sample_lines(5)) + "\n")
+    result = validate_file(path, SAMPLE_AS_OF)
+    assert result.n_valid == 5 and result.valid["complaint_id"].str.match(r"^(UA|HB)-").all()
+
+
+def test_a_row_with_more_fields_than_the_header_is_rejected_alone(tmp_path):
+    lines = _sample_lines(5)
+    lines[3] += ",stray text"
+    path = tmp_path / "extra.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = validate_file(path, SAMPLE_AS_OF)
+    assert (result.rows_read, result.n_valid, result.n_rejected) == (5, 4, 1)
+    problem = result.rejected.iloc[0]
+    assert problem["source_row"] == 4 and problem["code"] == "malformed_row"
+    assert "'stray text'" in problem["reason"]
+
+
+def test_semicolon_and_utf16_tab_separated_exports_are_read(tmp_path):
+    lines = [next(csv.reader([line])) for line in _sample_lines(3)]
+    (tmp_path / "semi.csv").write_text("\n".join(";".join(f) for f in lines) + "\n")
+    (tmp_path / "u16.csv").write_bytes(
+        ("\n".join("\t".join(f) for f in lines) + "\n").encode("utf-16")
+    )
+    for name in ("semi.csv", "u16.csv"):
+        assert validate_file(tmp_path / name, SAMPLE_AS_OF).n_valid == 3
+
+
+def test_a_repeated_header_is_an_error_not_a_silently_ignored_column(tmp_path):
+    lines = _sample_lines(2)
+    path = tmp_path / "dup.csv"
+    path.write_text(
+        "\n".join([lines[0] + ",platform", *(line + ",TikTok" for line in lines[1:])]) + "\n"
+    )
+    with pytest.raises(NotAComplaintLog, match="'platform' and 'platform' both mean 'platform'"):
+        read_log(path)
+
+
+def test_excel_title_rows_and_blank_rows_keep_the_sheet_row_numbers(tmp_path):
+    import openpyxl
+
+    frame = pd.read_csv(SAMPLE_LOG, dtype=str, keep_default_na=False).head(3)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Complaints log (synthetic) - extract for the research office"])
+    sheet.append([])
+    sheet.append(list(frame.columns))  # the header is on row 3
+    for values in frame.head(2).to_numpy():
+        sheet.append([v or None for v in values])
+    sheet.append([])
+    sheet.append([])
+    bad = [v or None for v in frame.iloc[2]]
+    bad[list(frame.columns).index("platform")] = "Twiter"
+    sheet.append(bad)  # row 8
+    book.save(tmp_path / "log.xlsx")
+    result = validate_file(tmp_path / "log.xlsx", SAMPLE_AS_OF)
+    assert result.valid.index.tolist() == [4, 5] and result.blank_rows == 2
+    assert result.rejected["source_row"].tolist() == [8]
+
+
+def test_parquet_lists_of_categories_read_as_the_joined_text(tmp_path):
+    frame = pd.read_csv(SAMPLE_LOG, dtype=str, keep_default_na=False).head(4)
+    frame["categories"] = frame["categories"].str.split(";")
+    frame.to_parquet(tmp_path / "lists.parquet")
+    result = validate_file(tmp_path / "lists.parquet", SAMPLE_AS_OF)
+    assert result.n_valid == 4
+    assert result.valid["categories"].tolist() == frame["categories"].map(";".join).tolist()

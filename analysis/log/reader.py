@@ -8,15 +8,22 @@ A file that is not a complaint log at all raises :class:`NotAComplaintLog` with 
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from analysis.log.contract import FIELD_BY_NAME, HEADER_ALIASES, REQUIRED, normalise_header
+
+_HEADER_SEARCH_ROWS = 10
 
 
 class NotAComplaintLog(ValueError):
@@ -34,6 +41,7 @@ class RawLog:
     original_headers: dict[str, str]  # contract name -> header as written in the file
     ignored_columns: list[str] = field(default_factory=list)
     blank_rows: int = 0
+    malformed: dict[int, str] = field(default_factory=dict)  # source row -> why it does not fit
 
 
 def _sniff_format(path: Path, head: bytes) -> str:
@@ -57,64 +65,134 @@ def _sniff_format(path: Path, head: bytes) -> str:
     return "csv"
 
 
-def _read_csv(path: Path, data: bytes) -> tuple[pd.DataFrame, int]:
+_DELIMITERS = (",", ";", "\t")
+
+
+def _decode(path: Path, data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")  # Excel's "Unicode Text": readable, so read it
     if b"\x00" in data[:65536]:
         raise NotAComplaintLog(
             f"{path.name}: this looks like a binary file, not a CSV text file "
             "(save the log as 'CSV UTF-8', Excel .xlsx or Parquet)"
         )
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise NotAComplaintLog(
             f"{path.name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
             "save the log as 'CSV UTF-8'"
         ) from None
+
+
+def _header_fields(text: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon (Excel in much of Europe) or tab: whichever makes the most known headers."""
+
+    def known(delimiter: str) -> int:
+        fields = _header_fields(text, delimiter)
+        return sum(normalise_header(h) in HEADER_ALIASES for h in fields)
+
+    return max(_DELIMITERS, key=known)
+
+
+def _read_csv(path: Path, data: bytes) -> tuple[pd.DataFrame, dict[int, str]]:
+    text = _decode(path, data)
     if not text.strip():
         raise NotAComplaintLog(f"{path.name}: the file is empty")
+    delimiter = _delimiter(text)
+    header = _header_fields(text, delimiter)
     try:
-        frame = pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=False,
-            skipinitialspace=False,
-        )
-    except pd.errors.ParserError as exc:
+        with warnings.catch_warnings():
+            # pandas warns, and drops data, when a row has more fields than the header.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text),
+                sep=delimiter,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                index_col=False,  # a trailing delimiter on every line is not an index column
+            )
+        malformed: dict[int, str] = {}
+    except (pd.errors.ParserError, pd.errors.ParserWarning):
+        frame, malformed = _read_csv_by_record(path, text, delimiter)
+    if len(header) == frame.shape[1]:
+        frame.columns = header  # pandas renames a repeated header 'x' to 'x.1'; keep it as written
+    frame.index = pd.RangeIndex(2, 2 + len(frame), name="source_row")
+    return frame, malformed
+
+
+def _read_csv_by_record(
+    path: Path, text: str, delimiter: str
+) -> tuple[pd.DataFrame, dict[int, str]]:
+    """Slow route for a CSV whose rows do not all fit the header: each misfit row is kept, flagged."""
+    try:
+        records = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as exc:
         raise NotAComplaintLog(f"{path.name}: not a readable CSV table ({exc})") from None
-    return frame, 2
+    header, rows = records[0], records[1:]
+    width = len(header)
+    malformed: dict[int, str] = {}
+    fitted = []
+    for number, fields in enumerate(rows, start=2):
+        extra = fields[width:]
+        if any(f.strip() for f in extra):
+            malformed[number] = (
+                f"the row has {len(fields)} fields but the header has {width} (a stray "
+                f"{'comma' if delimiter == ',' else 'delimiter'} or unquoted text?); "
+                f"fields beyond the header: {delimiter.join(extra)!r}"
+            )
+        fitted.append((fields + [""] * width)[:width])
+    return pd.DataFrame(fitted, columns=header, dtype=object), malformed
 
 
-def _read_xlsx(path: Path) -> tuple[pd.DataFrame, int]:
+def _read_xlsx(path: Path) -> pd.DataFrame:
     try:
         sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise NotAComplaintLog(f"{path.name}: not a readable Excel workbook ({exc})") from None
-    # The log is the first sheet whose first non-empty row matches at least one required column.
+    # The log is the first sheet with a header row (matching a required column) among its first
+    # non-empty rows: a title or a note above the table is allowed.
     for raw in sheets.values():
-        raw = raw.dropna(how="all")
-        if raw.empty:
-            continue
-        header_pos = raw.index[0]
-        headers = [normalise_header(h) for h in raw.loc[header_pos]]
-        if any(HEADER_ALIASES.get(h) in REQUIRED for h in headers):
-            body = raw.loc[header_pos + 1 :]
-            body.columns = ["" if pd.isna(h) else str(h) for h in raw.loc[header_pos]]
-            body = body.astype(object).where(body.notna(), "")
-            # pandas' row position p in the sheet is spreadsheet row p + 1.
-            return body.reset_index(drop=True), int(header_pos) + 2
+        for header_pos in raw.dropna(how="all").index[:_HEADER_SEARCH_ROWS]:
+            headers = [normalise_header(h) for h in raw.loc[header_pos] if not pd.isna(h)]
+            if any(HEADER_ALIASES.get(h) in REQUIRED for h in headers):
+                body = raw.loc[header_pos + 1 :].copy()
+                body.columns = ["" if pd.isna(h) else str(h) for h in raw.loc[header_pos]]
+                # pandas' row position p is the sheet's row p + 1: keep it, blank rows included.
+                body.index = pd.Index(body.index + 1, name="source_row")
+                return body.astype(object).where(body.notna(), "")
     raise NotAComplaintLog(
         f"{path.name}: no sheet in the workbook has complaint-log column headers"
     )
 
 
-def _read_parquet(path: Path) -> tuple[pd.DataFrame, int]:
+def _read_parquet(path: Path) -> pd.DataFrame:
     try:
-        frame = pd.read_parquet(path)
+        table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several unrelated types for a damaged file
         raise NotAComplaintLog(f"{path.name}: not a readable Parquet file ({exc})") from None
+    for i, column in enumerate(table.schema):
+        if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
+            # Multi-valued cells (e.g. categories as a list) become the log's ';'-joined text.
+            values = pc.cast(table.column(i), pa.list_(pa.string()))
+            table = table.set_column(i, column.name, pc.binary_join(values, ";"))
+        elif pa.types.is_nested(column.type):
+            raise NotAComplaintLog(
+                f"{path.name}: column {column.name!r} holds nested records ({column.type}); "
+                "a complaint log holds text, dates and lists of text"
+            )
+    frame = table.to_pandas()
     # Typed columns (Parquet timestamps) stay typed: the date parser takes them as they are.
-    return frame, 1
+    frame.index = pd.RangeIndex(1, 1 + len(frame), name="source_row")
+    return frame
 
 
 def match_headers(headers: list[str], source: str) -> tuple[dict[str, str], list[str]]:
@@ -161,18 +239,19 @@ def read_log(path: str | Path) -> RawLog:
     if not data:
         raise NotAComplaintLog(f"{path.name}: the file is empty")
     file_format = _sniff_format(path, data[:8])
+    malformed: dict[int, str] = {}
     if file_format == "csv":
-        frame, first_row = _read_csv(path, data)
+        frame, malformed = _read_csv(path, data)
     elif file_format == "xlsx":
-        frame, first_row = _read_xlsx(path)
+        frame = _read_xlsx(path)
     else:
-        frame, first_row = _read_parquet(path)
+        frame = _read_parquet(path)
 
     headers = [str(c) for c in frame.columns]
     mapping, ignored = match_headers(headers, path.name)
     frame.columns = headers
-    frame = frame[list(mapping)].rename(columns=mapping)
-    frame.index = pd.RangeIndex(first_row, first_row + len(frame), name="source_row")
+    frame = frame.loc[:, list(mapping)]
+    frame.columns = [mapping[h] for h in mapping]
 
     # A row is blank when every cell is empty; test the cheap id column first (1M-row logs).
     # (short CSV lines leave NaN in their missing fields, which counts as empty too).
@@ -191,4 +270,5 @@ def read_log(path: str | Path) -> RawLog:
         original_headers={name: header for header, name in mapping.items()},
         ignored_columns=ignored,
         blank_rows=int(blank.sum()),
+        malformed=malformed,
     )

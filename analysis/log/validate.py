@@ -36,6 +36,7 @@ from analysis.log.reader import NotAComplaintLog, RawLog, read_log
 
 #: Problem code -> the short label used when counting rejections.
 REASONS: dict[str, str] = {
+    "malformed_row": "row does not fit the header (more fields)",
     "duplicate_id": "duplicate complaint id",
     "missing_required": "required field is empty",
     "unknown_value": "value not in the allowed list",
@@ -285,6 +286,9 @@ def validate_frame(raw_log: RawLog, as_of: pd.Timestamp) -> ValidationResult:
             problems.add(
                 empty[f.name], f.name, "missing_required", f"{f.name} is required but empty"
             )
+    if raw_log.malformed:
+        reasons = pd.Series(raw_log.malformed, dtype=object).reindex(raw.index)
+        problems.add(reasons.notna(), "(whole row)", "malformed_row", reasons)
     _check_duplicates(raw, ids, problems)
     _check_timeline(clean, as_of, problems)
 
