@@ -233,18 +233,17 @@ KM = pd.DataFrame(
 def test_survival_table_stops_where_fewer_than_threshold_at_risk() -> None:
     published = coarsen_survival_table(KM, threshold=10)
     assert published.frame["timeline"].tolist() == [6.0, 24.0, 48.0, 168.0]
-    assert published.frame["estimate"].tolist() == [0.9, 0.66, 0.4156, 0.3178]
+    # 5 and 4 events: their steps times the number at risk would give them away.
+    assert published.frame["estimate"].tolist() == [CONFIDENTIAL, 0.66, 0.4156, CONFIDENTIAL]
     assert "fewer than 10 complaints remain at risk" in published.footnote
 
 
-def test_survival_counts_suppressed_in_pairs() -> None:
+def test_survival_counts_stop_at_the_first_suppressed_pair() -> None:
     frame = coarsen_survival_table(KM, threshold=10).frame
-    pairs = frame[["events", "censored"]].to_numpy().tolist()
-    # 5 events with 0 censored: the 0 goes too, or 50 - 45 - 0 would give the 5 away.
-    assert pairs[0] == [CONFIDENTIAL, CONFIDENTIAL]
-    assert pairs[1] == [CONFIDENTIAL, CONFIDENTIAL]  # 12 events, but 6 censored
-    assert pairs[2] == ["10", "0"]
-    assert frame["at_risk"].tolist() == ["50", "45", "27", "17"]
+    # 5 events with 0 censored in the first row: the 0 goes too, or 50 - 45 - 0 would give the 5
+    # away; and from there on no count is exact (at risk included), or differences reopen it.
+    for col in ("at_risk", "events", "censored"):
+        assert frame[col].tolist() == [CONFIDENTIAL] * 4
 
 
 def test_survival_rows_marked_rather_than_dropped() -> None:
@@ -256,11 +255,43 @@ def test_survival_rows_marked_rather_than_dropped() -> None:
 
 def test_coarsened_at_reporting_times() -> None:
     frame = coarsen_survival_table(KM, threshold=10, at_hours=[0, 24, 48, 168]).frame
-    # 0 h: all 50 waiting; to 24 h: 17 events, 6 censored; to 48 h: 10 and 0; to 168 h: 8 left.
+    # 0 h: all 50 waiting; to 24 h: 17 events and 6 censored (the 6 is suppressed, and with it
+    # every later count); to 168 h: 8 left, too few to show.
     assert frame["timeline"].tolist() == [0.0, 24.0, 48.0]
-    assert frame["at_risk"].tolist() == ["50", "27", "17"]
-    assert frame["events"].tolist() == ["0", CONFIDENTIAL, "10"]
+    assert frame["at_risk"].tolist() == ["50", CONFIDENTIAL, CONFIDENTIAL]
+    assert frame["events"].tolist() == ["0", CONFIDENTIAL, CONFIDENTIAL]
     assert frame["estimate"].tolist() == [1.0, 0.66, 0.4156]
+
+
+def test_suppressed_pair_cannot_be_rebuilt_from_at_risk_and_the_step() -> None:
+    """The attack: events ~ at risk before x (1 - step), censored = fall in at risk - events.
+
+    Two logs that differ only in how many were censored in the first day (6 or 1, and so in how
+    many are at risk later) must publish the very same table: then nothing can be rebuilt.
+    """
+    other = KM.assign(at_risk=[50, 45, 32, 22, 8], censored=[0, 1, 0, 10, 7])
+    hours = [0, 24, 48, 168]
+    true = coarsen_survival_table(KM, threshold=10, at_hours=hours).frame
+    alt = coarsen_survival_table(other, threshold=10, at_hours=hours).frame
+    pd.testing.assert_frame_equal(true, alt)
+    # The attack needs two exact numbers at risk around the suppressed row; neither is there
+    # after the first suppressed pair, nor an exact count of events to divide by the next step.
+    hidden = true.index[true["censored"] == CONFIDENTIAL]
+    assert len(hidden) and (true.loc[hidden, ["at_risk", "events"]] == CONFIDENTIAL).all().all()
+    # Before the fix the drop was published: 50 -> 27, events ~ 50 x 0.34 = 17, so 6 censored.
+    reduced = survival_at_hours(KM, hours)
+    drop = reduced["at_risk"].iloc[0] - reduced["at_risk"].iloc[1]
+    events = reduced["at_risk"].iloc[0] * (1 - reduced["estimate"].iloc[1])
+    assert round(drop - events) == 6  # what the old table gave away
+
+
+def test_counts_stop_per_group() -> None:
+    big = KM.assign(platform="X", events=[10, 12, 10, 14, 11], censored=[0, 10, 0, 0, 0])
+    big = big.assign(at_risk=[100, 90, 68, 58, 44])
+    frame = coarsen_survival_table(pd.concat([KM, big]), threshold=10, by="platform").frame
+    x = frame[frame["platform"] == "X"]
+    assert x["at_risk"].tolist() == ["100", "90", "68", "58", "44"]  # X never had a small count
+    assert (frame.loc[frame["platform"] == "TikTok", "at_risk"] == CONFIDENTIAL).all()
 
 
 def test_reporting_times_agree_with_the_kaplan_meier_shares() -> None:

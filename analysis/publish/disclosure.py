@@ -373,6 +373,9 @@ def coarsen_survival_table(
 ) -> PublishedTable:
     """Make a Kaplan-Meier table fit to show readers (columns as in ``analysis.measures``).
 
+    Rows must be in time order within each group (as ``kaplan_meier`` and
+    :func:`survival_at_hours` give them); ``by`` names the group column, else the table is one group.
+
     - With ``at_hours`` (e.g. 0, 24, 48, 168), the table is first reduced to those reporting times
       (:func:`survival_at_hours`, per ``by`` group). Do this for anything printed: at every event
       time, the step in the estimate and the number at risk imply the number of events
@@ -383,6 +386,15 @@ def coarsen_survival_table(
     - Event and censored counts from 1 to ``threshold - 1`` read ``[c]``. A row's events plus
       censored equal the fall in the number at risk between rows, so suppressing one of the pair
       would give it away: both are suppressed together.
+    - Suppressing the pair is not enough while the numbers at risk stay exact: their fall is the
+      pair's sum, and the step in the estimate splits it (40 -> 26 at risk, S falling by a factor
+      0.729: about 10.8 events, so about 3 censored). Nor is hiding that one row's at risk: the next
+      row's events / (1 - its step) gives it back, and with it the sum. So from the first row with a
+      suppressed pair on, *every* count of the group (at risk, events, censored) reads ``[c]``;
+      the estimates go on (they still rest on at least ``threshold`` complaints at risk).
+    - The step in the estimate times the number at risk before it approximates the events of an
+      interval, so where those events are from 1 to ``threshold - 1`` the row's estimate and CI
+      read ``[c]`` too (the next shown step then spans two intervals, whose split is unknown).
 
     Estimates stay numbers (for the caller to format as percentages); counts become strings.
     """
@@ -391,12 +403,17 @@ def coarsen_survival_table(
     out = table.copy()
     thin = out[at_risk].to_numpy(dtype=float) < threshold
     pair = out[list(counts)].to_numpy(dtype=float)
-    small = ((pair > 0) & (pair < threshold)).any(axis=1)
+    is_small = (pair > 0) & (pair < threshold)
+    small = is_small.any(axis=1)
+    group = out[by].to_numpy() if by is not None and by in out else np.zeros(len(out))
+    # From the first suppressed pair of a group on, no count of that group is exact.
+    stopped = pd.Series(small).groupby(group).cummax().to_numpy(dtype=bool)
+    few_events = is_small[:, 0] if counts else np.zeros(len(out), dtype=bool)
     suppressed = pd.DataFrame(False, index=out.index, columns=out.columns)
-    for col in counts:
-        suppressed[col] = small | thin
-    for col in (*values, at_risk):
-        suppressed[col] = thin
+    for col in (*counts, at_risk):
+        suppressed[col] = stopped | thin
+    for col in values:
+        suppressed[col] = thin | few_events
     for col in (*counts, at_risk):
         out[col] = out[col].map(_format)
     out = out.astype({col: object for col in values}).mask(suppressed, CONFIDENTIAL)
