@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import io
 import re
 
@@ -325,3 +326,148 @@ def test_an_empty_selection_is_refused_with_the_reason() -> None:
     with pytest.raises(ValueError, match=r"no complaint in complaints.csv matches") as info:
         prepare(validate_parameters({**GOOD, **august}))
     assert "outside the period" in str(info.value)
+
+
+# -- rule outcomes under disclosure control ---------------------------------------------------------
+
+
+def parse_table(block: str) -> pd.DataFrame:
+    """The first published table in some HTML, as the strings a reader sees (row labels as index)."""
+    table = re.search(r"<table.*?</table>", block, re.S).group(0)
+    head = re.findall(r"<th[^>]*>(.*?)</th>", re.search(r"<thead>(.*?)</thead>", table).group(1))
+    rows = [
+        [html_lib.unescape(c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        for row in re.findall(
+            r"<tr[^>]*>(.*?)</tr>", re.search(r"<tbody>(.*?)</tbody>", table).group(1)
+        )
+    ]
+    return pd.DataFrame([r[1:] for r in rows], index=[r[0] for r in rows], columns=head[1:])
+
+
+def _numbers(text: str) -> list[int]:
+    """Whole numbers written in prose (not percentages, not the threshold in "fewer than 10")."""
+    text = re.sub(r"fewer than \d+|\d+%", "", text)
+    return [int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", text)]
+
+
+def _outcome_prose(block: str) -> str:
+    sentence = re.search(r"On the complaints on record:</strong> (.*?)</p>", block).group(1)
+    return sentence.split(" Share within the deadline")[0]
+
+
+def _check_rule_block(block: str, total: dict, threshold: int) -> None:
+    """Everything a reader could do with one option's sentence and table, for one scored rule."""
+    from test_disclosure import reader_ranges
+
+    table = parse_table(block)
+    prose = _outcome_prose(block)
+    last = table.iloc[-1]
+    # The table's totals are the all-platforms totals (no platform dropped), where published.
+    for column, key in [
+        ("Total", "in_scope"),
+        ("Compliant", "compliant"),
+        ("Breached", "breached"),
+    ]:
+        if last[column] != "[c]":
+            assert int(last[column].replace(",", "")) == total[key], (column, prose)
+    # The prose prints no number the table does not print in its total row.
+    printed = {int(v.replace(",", "")) for v in last if v != "[c]"}
+    assert set(_numbers(prose)) <= printed, (prose, last.tolist())
+    # In scope - met - breached (and the other two ways round) never reveals a small count.
+    given = {
+        k: int(m.group(1).replace(",", ""))
+        for k, pattern in [
+            ("in_scope", r"Of ([\d,]+) complaints"),
+            ("compliant", r"([\d,]+) met"),
+            ("breached", r"([\d,]+) breached"),
+            ("undetermined", r"([\d,]+) could not"),
+        ]
+        if (m := re.search(pattern, prose))
+    }
+    parts = ["compliant", "breached", "undetermined"]
+    if "in_scope" in given and sum(p in given for p in parts) == 2:
+        (left,) = [p for p in parts if p not in given]
+        derived = given["in_scope"] - sum(given[p] for p in parts if p in given)
+        assert not 0 < derived < threshold, f"{left} = {derived} can be worked out from: {prose}"
+    # And the table itself protects every [c] (the reader's linear programme, rows and columns).
+    for cell, (low, high) in reader_ranges(table).items():
+        assert high - low >= threshold - 1e-6, (cell, low, high, table)
+
+
+def _headline(rule_id: str, platforms: dict[str, tuple[int, int, int]]) -> dict:
+    """A headline holding one scored rule: (compliant, breached, undetermined) per platform."""
+    pooled = tuple(sum(c[i] for c in platforms.values()) for i in range(3))
+    rows = [
+        {
+            "rule_id": rule_id,
+            "platform": name,
+            "evaluation": "scored",
+            "deadline_words": "remove within 24 hours",
+            "in_scope": sum(counts),
+            "compliant": counts[0],
+            "breached": counts[1],
+            "undetermined": counts[2],
+            "km_share": None,
+        }
+        for name, counts in [*platforms.items(), ("All platforms", pooled)]
+    ]
+    return {"rules": rows}
+
+
+def test_reviewers_case_gives_no_count_away() -> None:
+    """578 in scope, 112 met, 465 breached, 1 undetermined: the 1 used to be 578 - 112 - 465;
+    and a platform with 1 complaint, left out of the table, was the prose total minus the table's."""
+    from analysis.report.story import key_option_sentence, option_blocks
+    from analysis.rules.catalogue import load_rules
+
+    rule = next(r for r in load_rules() if r.id == "OPT3_24H_7D_TIERED")
+    headline = _headline(
+        rule.id, {"TikTok": (60, 300, 1), "Instagram": (50, 164, 0), "Reddit": (2, 1, 0)}
+    )
+    (block,) = option_blocks(headline, [rule], 10, SOURCE)
+    prose = _outcome_prose(block)
+    assert "112" not in prose and "fewer than 10 could not yet be judged" in prose
+    assert "578 complaints in scope" in prose and "the rest" in prose
+    table = parse_table(block)
+    assert "Reddit" not in table.index and "Other platforms (combined)" in table.index
+    assert table.loc["Total", "Total"] == "578"
+    _check_rule_block(block, headline["rules"][-1], 10)
+    summary = key_option_sentence(headline, [rule], 10).replace(rule.deadline_words, "")
+    assert "fewer than 10 could not yet be judged" in summary and "578" in summary
+    assert "112" not in summary
+
+
+@pytest.mark.slow
+def test_no_rule_outcome_in_the_sample_briefing_gives_a_count_away() -> None:
+    from analysis.report.inputs import prepare
+    from analysis.report.story import (
+        key_option,
+        key_option_sentence,
+        option_blocks,
+        options_table,
+        rule_total,
+    )
+
+    threshold = GOOD["suppression_threshold"]
+    data = prepare(validate_parameters({**GOOD, "audience": "minister"}))
+    blocks = option_blocks(data.headline, data.rules, threshold, data.source)
+    union = parse_table(options_table(data.headline, data.rules, threshold, data.source).html)
+    checked = 0
+    for rule, block in zip(data.rules, blocks, strict=True):
+        total = rule_total(data.headline, rule.id)
+        if total is None or total["evaluation"] != "scored":
+            continue
+        _check_rule_block(block, total, threshold)
+        # The union's table gives the same figures as the minister's.
+        last = parse_table(block).iloc[-1]
+        assert union.loc[rule.id, "In scope"] == last["Total"]
+        assert union.loc[rule.id, "Breached"] == last["Breached"]
+        checked += 1
+    assert checked >= 3
+    key = key_option(data.headline, data.rules, threshold)
+    summary = key_option_sentence(data.headline, data.rules, threshold)
+    assert key is not None and summary is not None
+    # The summary's figures are among the key option's published totals.
+    (block,) = [b for r, b in zip(data.rules, blocks, strict=True) if r.id == key["rule_id"]]
+    printed = {int(v.replace(",", "")) for v in parse_table(block).iloc[-1] if v != "[c]"}
+    assert set(_numbers(summary.replace(key["deadline_words"], ""))) <= printed

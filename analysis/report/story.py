@@ -14,15 +14,15 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from analysis.measures.response_times import ALL_GROUPS
-from analysis.publish.disclosure import footnote
+from analysis.publish.disclosure import TOTAL, PublishedTable, footnote, publish_table
 from analysis.publish.tables import (
     NOT_REACHED,
     HtmlTable,
-    counts_html,
     fmt_count,
     fmt_hours,
     fmt_pct,
     fmt_share_ci,
+    published_html,
     table_html,
 )
 from analysis.rules.catalogue import Rule, load_rules
@@ -159,7 +159,93 @@ def pros_cons(rule: Rule) -> tuple[list[str], list[str]]:
     return pros, cons
 
 
-def _outcome_sentence(total: Mapping | None, rule: Rule, threshold: int) -> str:
+#: Outcome columns of a rule's count table, the headline key of each, and the words for it.
+OUTCOMES: dict[str, tuple[str, str]] = {
+    "Compliant": ("compliant", "met the deadline"),
+    "Breached": ("breached", "breached the deadline"),
+    "Undetermined": ("undetermined", "could not yet be judged at the extract date"),
+}
+#: The row that pools platforms with fewer complaints in scope than the threshold.
+OTHER_PLATFORMS = "Other platforms (combined)"
+
+
+def rule_counts(headline: Mapping, rule_id: str, threshold: int) -> PublishedTable | None:
+    """Compliant, breached and undetermined by platform for one scored rule, disclosure-controlled.
+
+    Every figure a briefing gives for the rule (table, prose, summary) is read from this one
+    table, because the figures add up: in scope = compliant + breached + undetermined, and the
+    platforms add up to the total. Published separately, each could be safe and together give a
+    suppressed count away (578 in scope, 112 met, 465 breached: the "fewer than 10" is 1).
+    Platforms with fewer than ``threshold`` complaints in scope are pooled into one
+    "Other platforms (combined)" row rather than dropped, so that the table's total is the total
+    the prose gives (dropping them let the difference name a platform's one complaint); that row
+    goes through disclosure control like any other. None when the rule was not scored.
+    """
+    rows = [
+        r
+        for r in rule_rows(headline, rule_id)
+        if r["platform"] != ALL_GROUPS and r["evaluation"] == SCORED
+    ]
+    if not rows:
+        return None
+    keys = [key for key, _ in OUTCOMES.values()]
+    shown = [r for r in rows if r["in_scope"] >= threshold]
+    pooled = [r for r in rows if 0 < r["in_scope"] < threshold]
+    data = [[int(r[k]) for k in keys] for r in shown]
+    index = [r["platform"] for r in shown]
+    if pooled or not data:
+        data.append([sum(int(r[k]) for r in pooled) for k in keys])
+        index.append(OTHER_PLATFORMS)
+    counts = pd.DataFrame(data, index=pd.Index(index, name="Platform"), columns=list(OUTCOMES))
+    return publish_table(counts, threshold=threshold)
+
+
+def _total_key(table: PublishedTable) -> object:
+    """The row holding the totals (a table of one platform has no Total row: it is the total)."""
+    return TOTAL if TOTAL in table.frame.index else table.frame.index[0]
+
+
+def published_total(table: PublishedTable, column: str) -> str:
+    """The total of ``column`` (or of all, ``TOTAL``) as the table prints it: a number or [c]."""
+    return str(table.frame.loc[_total_key(table), column])
+
+
+def _figure(table: PublishedTable, column: str, threshold: int) -> str | None:
+    """A total for prose: the published number, "fewer than 10" for a count suppressed because it
+    is small, or None for one suppressed only to protect another (it must not be given at all)."""
+    key = _total_key(table)
+    if not table.suppressed.loc[key, column]:
+        return str(table.frame.loc[key, column])
+    return f"fewer than {threshold}" if table.primary.loc[key, column] else None
+
+
+def _and(items: Sequence[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def outcome_words(table: PublishedTable, threshold: int) -> str:
+    """The all-platforms outcome of a rule in words, giving only what ``table`` publishes.
+
+    A count suppressed as a complement gets no figure of its own: it is "the rest", which a
+    reader could already work out as the total minus the others, and no more.
+    """
+    total = _figure(table, TOTAL, threshold)
+    said, rest = [], []
+    for column, (_, words) in OUTCOMES.items():
+        figure = _figure(table, column, threshold)
+        if figure is None:
+            rest.append(words)
+        else:
+            said.append(f"{figure} {words}")
+    if rest:
+        said.append("the rest " + " or ".join(rest))
+    head = f"Of {total} complaints in scope, " if total is not None else "Of those in scope, "
+    return head + _and(said) + "."
+
+
+def _outcome_sentence(
+    total: Mapping | None, rule: Rule, threshold: int, table: PublishedTable | None
+) -> str:
     if total is None:
         return "Not compared on this selection."
     if total["evaluation"] == NO_DEADLINE:
@@ -168,17 +254,12 @@ def _outcome_sentence(total: Mapping | None, rule: Rule, threshold: int) -> str:
             f"{fmt_small(total['in_scope'], threshold)} complaints in its scope cannot be scored "
             "as compliant or not; the deadline table shows what a chosen number of hours would mean."
         )
-    if total["evaluation"] == NOT_IN_LOG:
+    if total["evaluation"] == NOT_IN_LOG or table is None:
         return (
             "Its clock starts on a regulator's order, which a complaint log does not record, and "
             "no deadline from the report has been derived: not scored."
         )
-    text = (
-        f"Of {fmt_small(total['in_scope'], threshold)} complaints in scope, "
-        f"{fmt_small(total['compliant'], threshold)} met the deadline, "
-        f"{fmt_small(total['breached'], threshold)} breached it and "
-        f"{fmt_small(total['undetermined'], threshold)} could not yet be judged at the extract date."
-    )
+    text = outcome_words(table, threshold)
     if total.get("km_share") is not None and total["in_scope"] >= threshold:
         share = {k: total[f"km_{k}"] for k in ("share", "lower", "upper")}
         text += f" Share within the deadline: {fmt_share_ci(share)}."
@@ -190,12 +271,14 @@ def option_blocks(
 ) -> list[str]:
     """One HTML block per rule: what it is, legal basis and status, results by platform, for and against.
 
-    The by-platform tally is a count table, so it goes through disclosure control.
+    The by-platform tally and the sentence above it come from one disclosure-controlled table
+    (:func:`rule_counts`), so neither gives away a count the other hides.
     """
     esc = html.escape
     blocks = []
     for rule in rules:
         total = rule_total(headline, rule.id)
+        table = rule_counts(headline, rule.id, threshold)
         parts = [
             f'<div class="option"><h3>{esc(rule.title)}</h3>',
             f"<p><strong>Legal basis:</strong> {esc(rule.instrument)}, {esc(rule.provision)}. "
@@ -209,28 +292,16 @@ def option_blocks(
             parts.append(f"<p>{esc(rule.rationale)}</p>")
         parts.append(
             f"<p><strong>On the complaints on record:</strong> "
-            f"{_outcome_sentence(total, rule, threshold)}</p>"
+            f"{_outcome_sentence(total, rule, threshold, table)}</p>"
         )
-        # Platforms with few complaints in scope would be rows of [c]: leave them out (the
-        # table's total is then the total of the platforms shown, never of those left out).
-        rows = [
-            r
-            for r in rule_rows(headline, rule.id)
-            if r["platform"] != ALL_GROUPS
-            and r["in_scope"] >= threshold
-            and r["evaluation"] == SCORED
-        ]
-        if rows:
-            counts = pd.DataFrame(
-                {
-                    "Compliant": [int(r["compliant"]) for r in rows],
-                    "Breached": [int(r["breached"]) for r in rows],
-                    "Undetermined": [int(r["undetermined"]) for r in rows],
-                },
-                index=pd.Index([r["platform"] for r in rows], name="Platform"),
+        if table is not None:
+            notes = (
+                [f"{OTHER_PLATFORMS}: platforms with fewer than {threshold} complaints in scope."]
+                if OTHER_PLATFORMS in table.frame.index
+                else []
             )
             parts.append(
-                counts_html(counts, f"{rule.id}: complaints by platform", source, threshold).html
+                published_html(table, f"{rule.id}: complaints by platform", source, notes).html
             )
         pros, cons = pros_cons(rule)
         parts.append(
@@ -266,13 +337,33 @@ def key_option(headline: Mapping, rules: Sequence[Rule], threshold: int) -> dict
     return best
 
 
+def key_option_sentence(headline: Mapping, rules: Sequence[Rule], threshold: int) -> str | None:
+    """The summary's bullet on the key option (:func:`key_option`), from its published table."""
+    best = key_option(headline, rules, threshold)
+    if best is None:
+        return None
+    table = rule_counts(headline, best["rule_id"], threshold)
+    lead = f"Had platforms been required to {best['deadline_words']}"
+    n, breached, waiting = (
+        _figure(table, c, threshold) for c in (TOTAL, "Breached", "Undetermined")
+    )
+    if None in (n, breached, waiting):
+        words = outcome_words(table, threshold)
+        return f"{lead}: {words[0].lower()}{words[1:]}"
+    return (
+        f"{lead}, {breached} of {n} complaints in scope would have breached the deadline "
+        f"({waiting} could not yet be judged)."
+    )
+
+
 def options_table(
     headline: Mapping, rules: Sequence[Rule], threshold: int, source: str
 ) -> HtmlTable:
     """One row per rule: status, deadline, complaints in scope, breached, share within the deadline.
 
-    Scopes overlap between rules, so there is no total row; each count below the threshold is
-    suppressed on its own ([c]) and no other shown figure adds up to it.
+    Scopes overlap between rules, so there is no total row. A scored rule's counts are those its
+    disclosure-controlled table (:func:`rule_counts`) publishes, so the union's briefing and the
+    minister's give the same figures and the same [c]; an unscored rule's count stands alone.
     """
 
     def count(n: int | None) -> str:
@@ -282,6 +373,7 @@ def options_table(
     for rule in rules:
         total = rule_total(headline, rule.id) or {}
         scored = total.get("evaluation") == SCORED
+        table = rule_counts(headline, rule.id, threshold) if scored else None
         share = (
             fmt_share_ci({k: total.get(f"km_{k}") for k in ("share", "lower", "upper")})
             if scored and total.get("in_scope", 0) >= threshold
@@ -294,8 +386,8 @@ def options_table(
                 rule.title,
                 rule.status,
                 rule.deadline_words,
-                count(total.get("in_scope")),
-                count(total.get("breached")) if scored else "[z]",
+                published_total(table, TOTAL) if table else count(total.get("in_scope")),
+                published_total(table, "Breached") if table else "[z]",
                 share,
             ]
         )
