@@ -167,6 +167,24 @@ def test_cli_writes_json(tmp_path, capsys):
     assert main([str(tmp_path / "missing.txt")]) == 2
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        "1 The provider must act within 24 hours (\u00a7 5).".encode("latin-1"),
+        b"%PDF-1.7\n\x00\xe2\xe3\xcf\xd3\n",
+    ],
+    ids=["latin-1", "binary"],
+)
+def test_cli_refuses_a_file_that_is_not_utf8_text_with_one_line(tmp_path, capsys, content):
+    path = tmp_path / "act.txt"
+    path.write_bytes(content)
+    assert main([str(path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(f"error: {path}: not UTF-8 text (byte 0x")
+    assert len(captured.err.strip().splitlines()) == 1
+
+
 def test_duties_beside_the_catalogue_flag_differences_and_gaps():
     import pandas as pd
 

@@ -108,3 +108,69 @@ def test_cli_redacts_stdin_line_by_line(capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("Mrs Patel at 07700 900123\nno names here\n"))
     assert main(["-", "--no-model"]) == 0
     assert capsys.readouterr().out == "[person] at [phone]\nno names here\n"
+
+
+# Names outside ASCII, with particles, or in capitals: each leaked before the rules were
+# Unicode-aware. (text, the redacted text the rule layer gives, words that must not survive)
+UNICODE_CASES = [
+    ("Ms Zoë Łukasik was mocked.", "[person] was mocked.", ["Zoë", "Łukasik"]),
+    ("A post about Miss Ó Súilleabháin appeared.", "A post about [person] appeared.", ["Súill"]),
+    ("MR AHMED KHAN IS A LIAR", "[person] IS A LIAR", ["AHMED", "KHAN"]),
+    ("Pupils filmed Mr de la Cruz in class.", "Pupils filmed [person] in class.", ["Cruz"]),
+    ("Ms Ní Bhriain and Dr van der Berg", "[person] and [person]", ["Bhriain", "Berg"]),
+    ("Then Juan de la Cruz was filmed.", "Then [person] was filmed.", ["Juan", "Cruz"]),
+    ("A page about Siân ap Dafydd", "A page about [person]", ["Siân", "Dafydd"]),
+    ("posted by @zoë_łukasik12 today", "posted by [handle] today", ["łukasik"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "secrets"), UNICODE_CASES)
+def test_accented_particle_and_capital_names_without_the_model(text, expected, secrets):
+    assert redact([text], use_model=False) == [expected]
+
+
+@pytest.mark.parametrize(("text", "expected", "secrets"), UNICODE_CASES)
+def test_accented_particle_and_capital_names_with_the_model(text, expected, secrets):
+    out = redact([text], use_model=True)[0]
+    assert not [s for s in secrets if s in out], out
+    assert "[" in out
+
+
+def test_combining_accents_are_read_as_letters():
+    decomposed = "Ms Zoe\u0308 \u0141ukasik was mocked."  # "Zoë" as e + combining diaeresis
+    assert redact([decomposed], use_model=False) == ["[person] was mocked."]
+
+
+@pytest.mark.parametrize("use_model", [False, True], ids=["rules only", "with model"])
+def test_deny_list_splits_accented_names_into_whole_words(use_model):
+    deny = ["Zoë Łukasik", "Áine Ó Súilleabháin"]
+    out = redact(["Łukasik cried and Súilleabháin left; ZOË was named"], deny, use_model=use_model)
+    assert out == ["[person] cried and [person] left; [person] was named"]
+
+
+@pytest.mark.parametrize("use_model", [False, True], ids=["rules only", "with model"])
+def test_lower_case_names_are_caught_when_deny_listed(use_model):
+    text = "posts about siobhan murphy went round"
+    # With no deny-list a name in lower case looks like any other word: a documented limit.
+    assert redact([text], use_model=use_model) == [text]
+    out = redact([text, "then mrs murphy left"], ["Siobhan Murphy"], use_model=use_model)
+    assert out == ["posts about [person] went round", "then mrs [person] left"]
+
+
+def test_a_deny_listed_surname_in_lower_case_alone_is_an_ordinary_word():
+    out = redact(["the hill where Hill lives"], ["Jo Hill"], use_model=False)
+    assert out == ["the hill where [person] lives"]
+
+
+@pytest.mark.parametrize(
+    "content", [b"Mrs Zo\xeb \xa3ukasik was named\n", b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe"]
+)
+def test_cli_refuses_a_file_that_is_not_utf8_text_with_one_line(tmp_path, capsys, content):
+    from analysis.text.redact import main
+
+    path = tmp_path / "notes.txt"
+    path.write_bytes(content)
+    assert main([str(path), "--no-model"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: not UTF-8 text (byte 0x")
+    assert len(err.strip().splitlines()) == 1

@@ -297,12 +297,15 @@ NAME_POOLS: dict[str, NamePool] = {
             "Jodie", "Tamsin", "Imogen", "Harriet", "Eleanor", "Florence", "Matilda", "Evie",
             "Maisie", "Darcy", "Phoebe", "Anjali", "Zara", "Yasmin", "Roisin", "Orla", "Caitlin",
             "Mairi", "Catriona", "Seren", "Elin", "Nadia",
+            # Accented Irish, Welsh and Polish names: redaction must not be ASCII-only.
+            "Áine", "Gráinne", "Siân", "Małgorzata", "Zofia",
         ),
         male=(
             "Jonathan", "Timothy", "Nathan", "Gavin", "Martin", "Graham", "Keith", "Dominic",
             "Marcus", "Luke", "Joel", "Reece", "Kieran", "Declan", "Owen", "Ewan", "Hamish",
             "Angus", "Iwan", "Gethin", "Tariq", "Arjun", "Hassan", "Theo", "Archie", "Freddie",
             "Finley", "Toby", "Elliot", "Stanley",
+            "Seán", "Pádraig", "Siôn", "Łukasz", "Dafydd",
         ),
         surnames=(
             "Bennett", "Hartley", "Marsden", "Sutcliffe", "Ormerod", "Pickering", "Rowntree",
@@ -311,6 +314,8 @@ NAME_POOLS: dict[str, NamePool] = {
             "Oakley", "Prescott", "Radcliffe", "Selby", "Tennant", "Underwood", "Varley",
             "Wainwright", "Yardley", "Mahmood", "Chaudhry", "Okafor", "Mensah", "Nowak",
             "Doherty", "Devlin", "MacLeod", "Crawford", "Gillespie",
+            # One word each: the generator builds handles and emails from surnames as they are.
+            "Łukasik", "Wójcik", "Wiśniewska", "Kowalska", "Llywelyn",
         ),
         school_stems=(
             "Hawthorne", "Foxdale", "Bramley", "Kestrelmoor", "Juniper", "Heatherbank",

@@ -95,9 +95,20 @@ def html_to_text(markup: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+class NotText(ValueError):
+    """A statute file that is not UTF-8 text (a PDF, a Word file, Latin-1 HTML): say so plainly."""
+
+
 def read_text(path: str | Path) -> str:
     """A statute file as plain text; HTML is recognised by its content, not only its extension."""
-    raw = Path(path).read_text(encoding="utf-8")
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        byte = exc.object[exc.start]
+        raise NotText(
+            f"{path}: not UTF-8 text (byte 0x{byte:02x} at position {exc.start}); a binary file "
+            "such as a PDF, or text saved in another encoding (re-save it as UTF-8 text or HTML)"
+        ) from None
     looks_html = re.search(r"<(?:html|body|div|p|h\d)\b", raw[:5000], re.IGNORECASE)
     return html_to_text(raw) if looks_html else raw
 
@@ -700,7 +711,11 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return 2
-    table = duties_table(args.files, args.instrument)
+    try:
+        table = duties_table(args.files, args.instrument)
+    except NotText as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.format == "csv":
         out = table.to_csv(index=False)
     else:

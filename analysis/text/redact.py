@@ -22,6 +22,10 @@ Layers, all offline and deterministic given the installed model:
    says they are a date, a law or the like. This layer depends on the batch: a word written in lower
    case in another text of the same call counts as ordinary, so redact a log in one call.
 
+"Capitalised" means upper case in any script ("Zoë Łukasik", "Ó Súilleabháin"), name particles
+("de la", "van der", "Ó", "Ní", "ap") may sit inside a name, and after a title in capitals ("MR AHMED
+KHAN") words in capitals are a name.
+
 Overlapping spans are merged, longest first, and replaced with typed placeholders such as
 ``[person]``. The word lists live in ``data/text/redaction.yaml``.
 
@@ -36,6 +40,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import unicodedata
 import warnings
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
@@ -82,7 +87,8 @@ REGEXES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "handle",
-        re.compile(r"(?<![\w@./])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?|\bu/[\w-]{3,}"),
+        # Letters of any script: "@zoë_łukasik" must not leave "ë_łukasik" behind.
+        re.compile(r"(?<![\w@./])@\w(?:[\w.]*\w)?|\bu/[\w-]{3,}"),
     ),
     (
         "phone",
@@ -95,6 +101,29 @@ REGEXES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+
+
+def _letter_class(test) -> str:
+    """A ``re`` character class of the letters ``test`` accepts, as ranges.
+
+    ``re`` has no ``\\p{Lu}``; names are written in any Latin script ("Zoë Łukasik", "Ó Súilleabháin",
+    "Siân ap Dafydd"), so "capital" and "small" must mean Unicode upper and lower case, not A-Z.
+    Built from ``str.isupper``/``str.islower`` over the Basic Multilingual Plane, so no dependency.
+    """
+    chars = [c for c in map(chr, range(0x10000)) if c.isalpha() and test(c)]
+    ranges: list[list[str]] = []
+    for c in chars:
+        if ranges and ord(c) == ord(ranges[-1][1]) + 1:
+            ranges[-1][1] = c
+        else:
+            ranges.append([c, c])
+    return "[" + "".join(a if a == b else f"{a}-{b}" for a, b in ranges) + "]"
+
+
+_UP = _letter_class(str.isupper)
+_LO = _letter_class(str.islower)
+_LETTER = r"[^\W\d_]"  # any letter of any script
+_NAME_CHAR = rf"(?:{_LETTER}|['’])"
 
 # Rank of each source when two spans of equal length overlap: lower wins.
 # Layers that guess from capitalisation alone: the model may veto them.
@@ -110,20 +139,23 @@ _PRIORITY = {
     "lone": 7,
 }
 # A token that looks like part of a name: capitalised with a lower-case letter (McDonald, O'Neill).
-_NAME_SHAPE = r"^[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*$"
-_NAME_WORD = re.compile(
-    r"(?<![\w@./'’-])[A-Z][A-Za-z'’]*[a-z][A-Za-z'’]*(?:-[A-Z][A-Za-z'’]*[a-z][A-Za-z'’]*)*(?![\w@-])"
-)
+_NAME_SHAPE = rf"^{_UP}(?:{_NAME_CHAR}|-)*{_LO}(?:{_NAME_CHAR}|-)*$"
+_NAME_PART = rf"{_UP}{_NAME_CHAR}*{_LO}{_NAME_CHAR}*"
+_NAME_WORD = re.compile(rf"(?<![\w@./'’-]){_NAME_PART}(?:-{_NAME_PART})*(?![\w@-])")
+# A capitalised word in capitals ("KHAN" of "MR AHMED KHAN"): only trusted after a title.
+_CAPS_SHAPE = rf"^{_UP}(?:{_UP}|['’-])+$"
 # Welsh- and Irish-medium schools put the word for school first: "Ysgol Bryn Teg", "Gaelscoil Eoin".
 _SCHOOL_FIRST = re.compile(
-    r"\b(?:Ysgol|Scoil|Gaelscoil|Gaelcholáiste|Coláiste|Colaiste)(?:\s+(?:[A-Z][\w'’-]*|y|yr|na|an)){1,4}"
+    rf"\b(?:Ysgol|Scoil|Gaelscoil|Gaelcholáiste|Coláiste|Colaiste)(?:\s+(?:{_UP}[\w'’-]*|y|yr|na|an)){{1,4}}"
 )
 _HEAD = re.compile(r"\b[A-Z][a-z]+\b")
-_INNER = re.compile(r"^(?:[A-Z][A-Za-z'’.-]*|\d+(?:st|nd|rd|th)?|['’]s)$")
+_INNER = re.compile(rf"^(?:{_UP}(?:{_NAME_CHAR}|[.-])*|\d+(?:st|nd|rd|th)?|['’]s)$")
 _NAME_RE = re.compile(_NAME_SHAPE)
-_CANDIDATE = re.compile(r"(?<![\w@./'’-])[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*|\b[A-Z]{2,}\b")
-_LOWER_WORD = re.compile(r"(?<![\w@./'’-])[a-z][a-z'’-]+\b")
-_INITIAL = r"^[A-Z]\.?$"
+_CANDIDATE = re.compile(
+    rf"(?<![\w@./'’-]){_UP}(?:{_NAME_CHAR}|-)*{_LO}(?:{_NAME_CHAR}|-)*|\b{_UP}{{2,}}\b"
+)
+_LOWER_WORD = re.compile(rf"(?<![\w@./'’-]){_LO}(?:{_LO}|['’-])+\b")
+_INITIAL = rf"^{_UP}\.?$"
 # Lower-case words that can join two names, where a school name matched by shape may really start.
 _CONNECTORS = frozenset({"of", "the", "and", "&", "upon", "on", "in", "under", "by"})
 # Model labels trusted to say a capitalised sequence is not a person. Places, facilities, products
@@ -170,19 +202,42 @@ def _build_matcher(vocab, words: Mapping[str, frozenset[str]]) -> Matcher:
     titles = sorted(words["titles"] | {t + "." for t in words["titles"]})
     name, name_opt = _name_token(words), _name_token(words, "?")
     hyphen = {"ORTH": "-", "OP": "?"}
+    # "de la", "van der", "Ó", "Ní", "ap": lower-case or one-letter words inside a surname.
+    particle = {"LOWER": {"IN": sorted(words["name_particles"])}, "OP": "?"}
+    # In capitals ("MR AHMED KHAN") any word can be a name but an ordinary one ("MR KHAN SAID").
+    caps_stop = sorted(words["not_names"] | words["titles"] | STOP_WORDS)
+    caps = {"TEXT": {"REGEX": _CAPS_SHAPE}, "LOWER": {"NOT_IN": caps_stop}}
+    caps_titles = sorted({t.upper() for t in titles})
+    initials = {"TEXT": {"REGEX": _INITIAL}, "OP": "*"}
     matcher.add(
         "title",
         [
             [
                 {"LOWER": {"IN": titles}},
                 {"ORTH": ".", "OP": "?"},
-                {"TEXT": {"REGEX": _INITIAL}, "OP": "*"},
+                initials,
+                particle,
+                particle,
                 name,
                 hyphen,
+                particle,
+                particle,
                 name_opt,
                 hyphen,
                 name_opt,
-            ]
+            ],
+            [
+                {"TEXT": {"IN": caps_titles}},
+                {"ORTH": ".", "OP": "?"},
+                initials,
+                particle,
+                particle,
+                caps,
+                hyphen,
+                particle,
+                particle,
+                caps | {"OP": "?"},
+            ],
         ],
         greedy="LONGEST",
     )
@@ -195,6 +250,8 @@ def _build_matcher(vocab, words: Mapping[str, frozenset[str]]) -> Matcher:
                 name,
                 {"TEXT": {"REGEX": _INITIAL}, "OP": "?"},
                 hyphen,
+                particle,
+                particle,
                 name_opt,
                 hyphen,
                 name_opt,
@@ -208,7 +265,7 @@ def _build_matcher(vocab, words: Mapping[str, frozenset[str]]) -> Matcher:
 _SCHOOL_WORDS = frozenset(
     {"st", "saint", "catholic", "church", "our", "holy", "christ", "sir", "king", "queen"}
 )
-_FIRST_OF_SCHOOL = re.compile(r"^(?:St\.?|[A-Z][A-Za-z'’-]*)$")
+_FIRST_OF_SCHOOL = re.compile(rf"^(?:St\.?|{_UP}(?:{_NAME_CHAR}|-)*)$")
 
 
 def _school_spans(
@@ -258,11 +315,16 @@ def _shape_spans(
     complaint most proper nouns name someone.
     """
     stop = words["not_names"] | words["titles"]
+    particles = "|".join(
+        re.escape(p) for p in sorted(words["name_particles"], key=len, reverse=True)
+    )
+    # "Juan de la Cruz", "Áine Ó Súilleabháin": up to two particles may sit between two names.
+    joiner = re.compile(rf"[ \t]+(?:(?:{particles})[ \t]+){{0,2}}|-", re.IGNORECASE)
     found = []
     run: list[re.Match[str]] = []
     for m in [*_NAME_WORD.finditer(text), None]:
         usable = m is not None and m.group(0).lower() not in stop
-        joined = usable and run and re.fullmatch(r"[ \t]+|-", text[run[-1].end() : m.start()])
+        joined = usable and run and joiner.fullmatch(text[run[-1].end() : m.start()])
         if usable and (joined or not run):
             run.append(m)
             continue
@@ -308,7 +370,7 @@ def _deny_entries(
     deny_list: Iterable[str] | Mapping[str, Iterable[str]] | None,
     words: Mapping[str, frozenset[str]],
 ) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """Deny-list names -> (whole names matched ignoring case, parts matched with their capitals).
+    """Deny-list names -> (whole names matched ignoring case, parts: see :meth:`Redactor._rule_spans`).
 
     A plain list is sorted by shape: names ending like a school are schools, the rest people. For a
     person the given name and surname alone are personal too ("Ms Hart", "Ben"); for a school, its
@@ -322,15 +384,22 @@ def _deny_entries(
         items = [
             ("school" if _school_shaped(str(n), words) else "person", str(n)) for n in deny_list
         ]
-    generic = words["not_names"] | words["titles"] | words["school_heads"] | words["school_inner"]
+    generic = (
+        words["not_names"]
+        | words["titles"]
+        | words["school_heads"]
+        | words["school_inner"]
+        | words["name_particles"]
+    )
     whole: dict[str, set[str]] = {}
     parts: dict[str, set[str]] = {}
     for label, name in items:
-        name = " ".join(name.split())
+        name = " ".join(unicodedata.normalize("NFC", name).split())
         if not name or name.lower() in {"nan", "none"}:
             continue
         whole.setdefault(label, set()).add(name)
-        pieces = re.findall(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]", name)
+        # Words of any script ("Zoë", "Łukasik", "Súilleabháin"), apostrophes and hyphens inside.
+        pieces = re.findall(rf"{_LETTER}(?:[\w'’-]*{_LETTER})?", name)
         if label == "school":
             stem = [p for p in pieces if p.lower() not in generic]
             if stem:
@@ -366,13 +435,13 @@ class Redactor:
         whole, parts = _deny_entries(deny_list, self.words)
         if not whole:
             return None, None
-        by_lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        by_orth = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        by_whole = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        by_part = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for label, names in whole.items():
-            by_lower.add(label, list(self.nlp.tokenizer.pipe(sorted(names))))
+            by_whole.add(label, list(self.nlp.tokenizer.pipe(sorted(names))))
         for label, names in parts.items():
-            by_orth.add(label, list(self.nlp.tokenizer.pipe(sorted(names))))
-        return by_lower, by_orth
+            by_part.add(label, list(self.nlp.tokenizer.pipe(sorted(names))))
+        return by_whole, by_part
 
     def _rule_spans(
         self,
@@ -391,7 +460,10 @@ class Redactor:
             key = strings[match_id]
             if key == "cue":
                 start += 1 + (doc[start + 1].text in {",", ":"})
-            while end > start and doc[end - 1].is_punct:
+            # A particle ends no name ("Mr Hart de" is "Mr Hart" before a foreign word).
+            while end > start and (
+                doc[end - 1].is_punct or doc[end - 1].lower_ in self.words["name_particles"]
+            ):
                 end -= 1
             if end > start:
                 found.append(
@@ -400,11 +472,16 @@ class Redactor:
         starts = doc.to_array("IDX").tolist()
         found += _school_spans(text, doc, starts, self.words)
         found += _shape_spans(text, self.words, ordinary)
-        for matcher in deny:
+        titles = self.words["titles"]
+        for is_part, matcher in enumerate(deny):
             if matcher is None:
                 continue
             for match_id, start, end in matcher(doc):
                 span = doc[start:end]
+                # A part alone in lower case is usually an ordinary word ("hill", "grace"), so it
+                # counts only after a title ("mrs hart"); whole names count in any case.
+                if is_part and span.text.islower() and not _after_title(doc, start, titles):
+                    continue
                 found.append(Found(span.start_char, span.end_char, strings[match_id], "deny"))
         return found
 
@@ -518,11 +595,24 @@ class Redactor:
         deny_list: Iterable[str] | Mapping[str, Iterable[str]] | None = None,
         batch_size: int = 512,
     ) -> list[str]:
-        """Each text with its personal data replaced by typed placeholders."""
+        """Each text with its personal data replaced by typed placeholders.
+
+        Texts are first put in Unicode normal form C, so a name typed with combining accents
+        ("Zoe" + U+0308, as some PDFs and Macs write it) reads as letters like "Zoë".
+        """
+        texts = [unicodedata.normalize("NFC", t) if isinstance(t, str) else "" for t in texts]
         return [
-            apply(text if isinstance(text, str) else "", spans)
+            apply(text, spans)
             for text, spans in zip(texts, self.find(texts, deny_list, batch_size), strict=True)
         ]
+
+
+def _after_title(doc: Doc, i: int, titles: frozenset[str]) -> bool:
+    """Whether token ``i`` follows a title, with or without its full stop ("mrs hart", "Dr. hart")."""
+    j = i - 1
+    if j >= 0 and doc[j].text == ".":
+        j -= 1
+    return j >= 0 and doc[j].lower_.rstrip(".") in titles
 
 
 def _lower_case_words(texts: Sequence[str]) -> set[str]:
@@ -653,6 +743,16 @@ def leaked_identifiers(
     return leaks
 
 
+def _not_utf8(path: Path | None, exc: UnicodeDecodeError) -> str:
+    """One line saying why a file cannot be read, instead of a traceback."""
+    where = "standard input" if path is None else str(path)
+    byte = exc.object[exc.start]
+    return (
+        f"{where}: not UTF-8 text (byte 0x{byte:02x} at position {exc.start}); "
+        "a binary file, or text saved in another encoding (re-save it as UTF-8)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analysis redact",
@@ -691,7 +791,11 @@ def main(argv: list[str] | None = None) -> int:
         frame = redact_log(raw.frame, use_model=not args.no_model)
         result = frame.to_csv(index=False)
     else:
-        text = sys.stdin.read() if path is None else path.read_text(encoding="utf-8")
+        try:
+            text = sys.stdin.read() if path is None else path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            print(f"error: {_not_utf8(path, exc)}", file=sys.stderr)
+            return 2
         lines = text.split("\n")
         result = "\n".join(redact(lines, args.deny or None, use_model=not args.no_model))
     if args.output:
