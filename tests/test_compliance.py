@@ -7,13 +7,13 @@ import pandas as pd
 import pytest
 from lifelines import KaplanMeierFitter
 
+from analysis.measures.intervals import wilson
 from analysis.rules.catalogue import Rule, get_rule, load_rules
 from analysis.rules.compliance import (
     complaint_compliance,
     compliance_table,
     deadline_sensitivity,
     km_share_within,
-    wilson,
 )
 
 BASE = get_rule("OPT2_24H_SCHOOL_NOTICE").model_dump()
@@ -149,12 +149,6 @@ def test_rules_covering_nothing_in_the_log_have_no_complaints_in_scope() -> None
     assert row.in_scope == 0
 
 
-def test_wilson_interval_textbook_value() -> None:
-    # 8 of 10: Wilson 95% interval 0.490 to 0.943 (Newcombe 1998, method 3).
-    assert wilson(8, 10) == pytest.approx((0.4902, 0.9433), abs=1e-4)
-    assert np.isnan(wilson(0, 0)[0])
-
-
 def test_km_share_matches_lifelines() -> None:
     rng = np.random.default_rng(3)
     durations = np.round(rng.exponential(40, 400), 0)  # rounded: plenty of ties
@@ -229,3 +223,28 @@ def test_no_event_yet_gives_a_wilson_interval_not_a_point() -> None:
     # A complaint censored at 5 h was not followed to 24 h and does not count.
     share, _, upper, _ = km_share_within(np.append(durations, 5.0), np.append(events, False), [24])
     assert upper[0] == pytest.approx(wilson(0, 10)[1])
+
+
+def test_log_recording_no_reporter_puts_nothing_in_scope_of_school_and_flagger_clocks() -> None:
+    # No reported_by at all: the school-notice and trusted-flagger clocks cannot start, while
+    # a rule whose clock starts on any report still scores every complaint.
+    unknown = OBVIOUS.assign(reported_by=None)
+    school = get_rule("OPT2_24H_SCHOOL_NOTICE")
+    flagger = get_rule("OPT5_TRUSTED_FLAGGER_48H")
+    table = compliance_table(unknown, [school, flagger, rule()], by=None).set_index("rule_id")
+    assert table.loc[school.id, "in_scope"] == 0 and table.loc[school.id, "compliant"] == 0
+    assert table.loc[flagger.id, "in_scope"] == 0
+    assert table.loc["TEST", "compliant"] == 3  # A, E and F, as with reporters recorded
+    assert complaint_compliance(unknown, school).empty
+
+
+def test_no_complaint_reported_gives_empty_tables_with_their_columns() -> None:
+    empty = OBVIOUS.iloc[:0]
+    pooled = compliance_table(empty, [rule()]).iloc[0]
+    assert (pooled.platform, pooled.in_scope, pooled.compliant) == ("All platforms", 0, 0)
+    assert np.isnan(pooled.km_share) and np.isnan(pooled.share_compliant)
+    per_platform = compliance_table(empty, [rule()], pooled=False)
+    assert per_platform.empty and {"rule_id", "platform", "km_share"} <= set(per_platform.columns)
+    sensitivity = deadline_sensitivity(empty, pooled=False)
+    assert sensitivity.empty and "share_within" in sensitivity.columns
+    assert not deadline_sensitivity(empty).estimable.any()

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.log.contract import COLUMNS
+from analysis.measures.intervals import wilson
 from analysis.measures.response_times import (
     TIME_COLUMNS,
     complaint_times,
@@ -14,6 +15,7 @@ from analysis.measures.response_times import (
     km_table,
     logrank,
     time_exclusions,
+    utc_ns,
 )
 
 AS_OF = pd.Timestamp("2022-01-31 00:00")
@@ -217,3 +219,81 @@ def test_numpy_logrank_agrees_with_lifelines():
     assert ours["test_statistic"] == pytest.approx(ref.test_statistic, rel=1e-9)
     assert ours["p_value"] == pytest.approx(ref.p_value, rel=1e-6)
     assert ours["degrees_of_freedom"] == 2
+
+
+def ts(text: str) -> pd.Timestamp:
+    return pd.Timestamp(text)
+
+
+@pytest.mark.parametrize(
+    ("reported", "answered", "elapsed"),
+    [
+        ("2021-10-30 23:30", "2021-10-31 23:30", 25.0),  # clocks went back: a 25-hour day
+        ("2021-03-27 23:30", "2021-03-28 23:30", 23.0),  # clocks went forward: a 23-hour day
+        ("2021-07-01 09:00", "2021-07-02 09:00", 24.0),  # no change
+        # 01:30 on 31/10/2021 happened twice: read as the second time, GMT (00:30 BST -> 01:30 GMT)
+        ("2021-10-31 00:30", "2021-10-31 01:30", 2.0),
+        # 01:30 on 28/03/2021 never happened: moved forward to 02:00 BST (00:30 GMT -> 01:00 UTC)
+        ("2021-03-28 00:30", "2021-03-28 01:30", 0.5),
+    ],
+)
+def test_hours_are_real_hours_across_clock_changes(reported, answered, elapsed):
+    log = make_log(
+        [
+            {
+                "received_at": ts(reported),
+                "reported_at": ts(reported),
+                "first_response_at": ts(answered),
+            }
+        ]
+    )
+    assert complaint_times(log, ts("2022-01-01")).iloc[0]["hours_to_response"] == elapsed
+
+
+def test_censoring_at_the_extract_date_counts_the_extra_autumn_hour():
+    log = make_log([{"received_at": ts("2021-10-30 12:00"), "reported_at": ts("2021-10-30 12:00")}])
+    row = complaint_times(log, ts("2021-10-31 12:00")).iloc[0]
+    assert not row["responded"] and row["hours_to_response"] == 25.0
+    assert time_exclusions(log, ts("2021-10-30 12:00"))["reported_at_or_after_as_of"] == 1
+
+
+def test_utc_conversion_is_pandas_localisation_with_the_documented_rules():
+    # Every 7 minutes 13 seconds through a year, so both changes (and their odd hours) are hit.
+    local = pd.Series(pd.date_range("2021-03-01", "2021-11-30", freq="433s"))
+    local[::97] = pd.NaT
+    expected = local.dt.tz_localize(
+        "Europe/London", ambiguous=False, nonexistent="shift_forward"
+    ).dt.tz_convert("UTC")
+    got = utc_ns(local)
+    assert (
+        got[local.notna()] == expected[local.notna()].dt.tz_localize(None).to_numpy().view("int64")
+    ).all()
+    assert (got[local.isna()] == np.iinfo(np.int64).min).all()
+    # Already zoned: converted, not read as UK time again.
+    assert (utc_ns(expected.dropna()) == got[local.notna()]).all()
+    # Two dates a century apart: localised row by row rather than through an hourly table.
+    sparse = pd.Series(pd.to_datetime(["1950-07-01 12:00", "2050-01-01 12:00"]))
+    assert utc_ns(sparse).tolist() == [
+        ts("1950-07-01 11:00").value,  # British Summer Time in 1950
+        ts("2050-01-01 12:00").value,
+    ]
+
+
+def test_share_within_of_none_or_all_has_a_wilson_interval_not_a_point():
+    silent = [{"platform": "WhatsApp"} for _ in range(16)]  # never removed, followed 711 h
+    quick = [
+        {"platform": "Facebook", "outcome": "removed", "removed_at": hours(1)} for _ in range(12)
+    ]
+    km = kaplan_meier(complaint_times(make_log(silent + quick), AS_OF), "removal")
+    within = km.within.set_index(["platform", "hours"])
+    whatsapp = within.loc[("WhatsApp", 24.0)]
+    assert (whatsapp["share"], whatsapp["lower"]) == (0.0, 0.0)
+    assert whatsapp["upper"] == pytest.approx(wilson(0, 16)[1])  # about 19%, not 0
+    facebook = within.loc[("Facebook", 24.0)]
+    assert (facebook["share"], facebook["upper"]) == (1.0, 1.0)
+    assert facebook["lower"] == pytest.approx(wilson(12, 12)[0])
+    # A share strictly between 0 and 1 keeps Greenwood's band (from the curve).
+    pooled = within.loc[("All platforms", 24.0)]
+    curve = km.survival[km.survival["platform"] == "All platforms"].set_index("timeline")
+    assert pooled["share"] == pytest.approx(12 / 28)
+    assert pooled["lower"] == pytest.approx(1 - curve.loc[1.0, "upper"])

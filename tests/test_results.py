@@ -184,3 +184,96 @@ def test_capture_recapture_without_overlap_is_null_with_reasons(log_file):
     cr = headline(one_org.valid, one_org.as_of, rules=[])["capture_recapture"]
     assert cr == {"estimate": None, "reason": cr["reason"]}
     assert "two organisations" in cr["reason"]
+
+
+def rules_by_id(result: dict, platform: str = "All platforms") -> dict[str, dict]:
+    return {r["rule_id"]: r for r in result["rules"] if r["platform"] == platform}
+
+
+def test_log_without_reported_by_scores_complainant_rules_and_leaves_school_rules_empty(
+    log_file, capsys
+):
+    # A valid log need not say who reported: the school-notice clock cannot start on any complaint
+    # (in scope 0), while rules whose clock starts on any report are still scored.
+    rows = [
+        {
+            k: v
+            for k, v in row(complaint_id=f"C{i}", content_ref=f"ref-{i}").items()
+            if k != "reported_by"
+        }
+        for i in range(3)
+    ]
+    result = run_json(capsys, str(log_file(rows)), "--as-of", AS_OF)
+    assert result["totals"]["reported"] == 3
+    rules = rules_by_id(result)
+    assert rules["OPT2_24H_SCHOOL_NOTICE"]["in_scope"] == 0
+    assert rules["OPT5_TRUSTED_FLAGGER_48H"]["in_scope"] == 0
+    # reported 12:00, removed next day 10:00: 22 h, within 24 h
+    assert rules["DE_NETZDG_MANIFEST"]["compliant"] == 3
+    assert result["platforms"]["TikTok"]["removal"]["median_hours"]["estimate"] == 22.0
+
+    blank = [row(complaint_id=f"C{i}", content_ref=f"ref-{i}", reported_by="") for i in range(3)]
+    again = run_json(capsys, str(log_file(blank, name="blank.csv")), "--as-of", AS_OF)
+    assert again["rules"] == result["rules"]
+
+
+def test_log_where_nothing_was_reported_gives_empty_results_with_reasons(log_file, capsys):
+    pending = {
+        "reported_at": "",
+        "reported_by": "",
+        "first_response_at": "",
+        "outcome": "pending",
+        "removed_at": "",
+    }
+    rows = [row(complaint_id=f"C{i}", content_ref=f"ref-{i}", **pending) for i in range(3)]
+    result = run_json(capsys, str(log_file(rows)), "--as-of", AS_OF)
+    assert (result["totals"]["complaints"], result["totals"]["reported"]) == (3, 0)
+    assert result["totals"]["not_reported"] == 3
+    for platform in ("TikTok", "All platforms"):
+        entry = result["platforms"][platform]
+        assert entry["response"] is None and entry["removal"] is None
+        assert "no complaint reported" in entry["removal_reason"]
+    assert result["logrank"] == {"response": None, "removal": None}
+    scored = [r for r in result["rules"] if r["evaluation"] == "scored"]
+    assert scored and all(r["in_scope"] == 0 and r["compliant"] == 0 for r in scored)
+    assert all(r["km_share"] is None and r["km_reason"] for r in scored)
+
+
+def test_platform_with_nothing_reported_sits_beside_one_with_figures(log_file, capsys):
+    pending = {"reported_at": "", "reported_by": "", "first_response_at": ""}
+    rows = [
+        row(complaint_id="C1"),
+        row(
+            complaint_id="C2",
+            platform="X",
+            content_ref="ref-2",
+            outcome="pending",
+            removed_at="",
+            **pending,
+        ),
+    ]
+    result = run_json(capsys, str(log_file(rows)), "--as-of", AS_OF)
+    assert result["platforms"]["X"]["response"] is None
+    assert result["platforms"]["TikTok"]["response"]["answered"] == 1
+    # rules are tallied over reported complaints: X has none, so no rows of its own
+    assert {r["platform"] for r in result["rules"]} == {"TikTok", "All platforms"}
+    assert rules_by_id(result, "TikTok")["DE_NETZDG_MANIFEST"]["compliant"] == 1
+
+
+def test_extract_date_before_every_complaint_is_an_empty_result_not_a_crash(log_file, capsys):
+    result = run_json(capsys, str(log_file(ROWS)), "--as-of", "2020-01-01")
+    assert result["provenance"]["rows_used"] == 0
+    assert result["totals"]["complaints"] == 0
+    assert result["platforms"]["All platforms"]["response"] is None
+    assert all(r["in_scope"] == 0 for r in result["rules"])
+    assert cli(["analyse", str(log_file(ROWS)), "--as-of", "2020-01-01"]) == 0
+    assert "0 complaints" in capsys.readouterr().out
+
+
+def test_headline_of_a_frame_reported_only_after_the_extract_date(small_log):
+    # headline() on a frame (no validator in between): every report after as_of, nothing to time
+    valid = validate_file(small_log, AS_OF)
+    result = headline(valid.valid, "2021-11-01")
+    assert result["totals"]["reported"] == 0
+    assert result["totals"]["reported_at_or_after_as_of"] == 6
+    assert result["platforms"]["Facebook"]["removal"] is None

@@ -55,9 +55,9 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
 
 from analysis.log.contract import PLATFORMS
+from analysis.measures.intervals import Z95, wilson, wilson_where_certain
 from analysis.measures.response_times import ALL_GROUPS
 from analysis.rules.catalogue import Rule
 
@@ -77,7 +77,6 @@ CLOCK_REPORTERS: dict[str, frozenset[str] | None] = {
     "regulator order": None,
 }
 SCORED, NO_DEADLINE, NOT_IN_LOG = "scored", "no fixed deadline", "clock not in log"
-_Z = float(norm.ppf(0.975))
 
 
 def evaluation(rule: Rule) -> str:
@@ -87,30 +86,16 @@ def evaluation(rule: Rule) -> str:
     return SCORED if rule.clock_in_log else NOT_IN_LOG
 
 
-def wilson(successes: int, n: int, z: float = _Z) -> tuple[float, float]:
-    """Wilson score interval for a proportion (NaN, NaN when n is 0).
-
-    Chosen over the normal approximation because shares near 0% or 100% on a few dozen complaints
-    are common here, and Wilson's interval stays inside 0-1 and keeps its coverage there.
-    """
-    if n == 0:
-        return float("nan"), float("nan")
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
-
-
 def km_share_within(
     durations: np.ndarray, events: np.ndarray, at: Sequence[float]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Kaplan-Meier share with the event by each time in ``at``: (share, lower, upper, estimable).
 
     share = 1 - S(t); the 95% interval is Greenwood's on the log(-log) scale, as lifelines computes
-    it. Where the estimate is 0% or 100% (no event yet, or every complaint followed that long had
-    it) Greenwood's variance is zero and that interval collapses to a point, which would claim
-    certainty from a handful of cases; there the Wilson interval for 0 (or n) of the n complaints
-    followed to that time is given instead. Beyond the longest follow-up S(t) is unknown unless it
+    it, except where the estimate is 0% or 100%: there Greenwood's interval collapses to a point and
+    the Wilson interval on the complaints followed that long is given instead
+    (:func:`analysis.measures.intervals.wilson_where_certain`, shared with the response-time
+    measures). Beyond the longest follow-up S(t) is unknown unless it
     already reached 0: ``estimable`` is False and the values are NaN there, rather than a guess.
     """
     at = np.asarray(at, dtype=float)
@@ -129,15 +114,14 @@ def km_share_within(
     s, v = survival[k], greenwood[k]
     with np.errstate(divide="ignore", invalid="ignore"):
         log_s = np.log(s)
-        spread = _Z * np.sqrt(v) / np.abs(log_s)
+        spread = Z95 * np.sqrt(v) / np.abs(log_s)
         lo = np.exp(-np.exp(np.log(-log_s) + spread))
         hi = np.exp(-np.exp(np.log(-log_s) - spread))
     share_lo, share_hi = 1.0 - hi, 1.0 - lo
     # Followed to t: had the event by then, or still waiting after it (not censored before t).
     followed = len(durations) - np.searchsorted(ordered, at, side="right")
     followed = followed + np.concatenate([[0], np.cumsum(deaths)])[k]
-    for i in np.flatnonzero((s >= 1.0) | (s <= 0.0)):
-        share_lo[i], share_hi[i] = wilson(0 if s[i] >= 1.0 else int(followed[i]), int(followed[i]))
+    share_lo, share_hi = wilson_where_certain(1.0 - s, share_lo, share_hi, followed)
     estimable = (at <= ordered[-1]) | (s <= 0.0)
     return (
         np.where(estimable, 1.0 - s, np.nan),
@@ -173,10 +157,36 @@ class _Coded:
         deadline = per_set[self.category_codes]
         allowed = CLOCK_REPORTERS[rule.clock_starts]
         if allowed is not None:
-            may_start = np.append([r in allowed for r in self.reporters], False)  # -1: unknown
+            # dtype=bool: with no reporter recorded the list is empty and np.append alone would
+            # give a float array, which ``~`` refuses. The last slot is code -1 (not recorded).
+            may_start = np.array([*(r in allowed for r in self.reporters), False], dtype=bool)
             deadline[~may_start[self.reporter_codes]] = np.nan
         return deadline
 
+
+#: Columns of :func:`compliance_table` after the rule id and the group column.
+TABLE_COLUMNS: tuple[str, ...] = (
+    "evaluation",
+    "event",
+    "clock_starts",
+    "deadline_hours",
+    "tiers",
+    "target_share",
+    "derived_deadline",
+    "deadline_words",
+    "in_scope",
+    "compliant",
+    "breached",
+    "undetermined",
+    "share_compliant",
+    "share_lower",
+    "share_upper",
+    "km_share",
+    "km_lower",
+    "km_upper",
+    "km_estimable",
+    "target_met",
+)
 
 #: Status codes while scoring (strings only in the per-complaint output).
 STATUSES: tuple[str, ...] = ("compliant", "breached", "undetermined")
@@ -318,9 +328,10 @@ def compliance_table(
                     "target_met": _target_met(rule.target_share, km_lo[0], km_hi[0]),
                 }
             rows.append(row)
-    table = pd.DataFrame(rows)
+    # Columns named: unscored rules give rows without counts, and no group gives no rows at all.
+    table = pd.DataFrame(rows, columns=["rule_id", *([] if by is None else [by]), *TABLE_COLUMNS])
     for col in STATUSES:
-        table[col] = table.get(col, pd.Series(dtype=float)).astype("Int64")
+        table[col] = table[col].astype("Int64")
     for col in (
         "share_compliant",
         "share_lower",
@@ -329,9 +340,9 @@ def compliance_table(
         "km_lower",
         "km_upper",
     ):
-        table[col] = table.get(col, pd.Series(dtype=float)).astype(float)
-    table["km_estimable"] = table.get("km_estimable", pd.Series(dtype=object)).astype("boolean")
-    table["target_met"] = table.get("target_met", pd.Series(dtype=object)).astype(object)
+        table[col] = table[col].astype(float)
+    table["km_estimable"] = table["km_estimable"].astype("boolean")
+    table["target_met"] = table["target_met"].astype(object)
     return table
 
 
@@ -380,4 +391,7 @@ def deadline_sensitivity(
                 }
             )
         )
+    if not frames:  # no group, nothing pooled: an empty table, not an error
+        columns = ["deadline_hours", "complaints", "at_risk", "share_within", "lower", "upper"]
+        return pd.DataFrame(columns=[*([] if by is None else [by]), *columns, "estimable"])
     return pd.concat(frames, ignore_index=True)
