@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import pandas as pd
 import pytest
+
+from analysis.log.contract import COLUMNS, TIMESTAMP_COLUMNS
 
 GOOD_ROW: dict[str, str] = {
     "complaint_id": "C1",
@@ -54,3 +57,35 @@ def log_file(tmp_path: Path):
         return write_csv(tmp_path / name, rows, headers)
 
     return make
+
+
+def validated_log(rows: list[dict], **defaults: object) -> pd.DataFrame:
+    """A frame in the validated log's shape from a few fields per row, for tests of later stages.
+
+    Unnamed fields get harmless values (a pending, unreported complaint); ``defaults`` change them.
+    """
+    base: dict[str, object] = {
+        "received_at": pd.Timestamp("2021-11-08 10:00"),
+        "organisation": "ASCL",
+        "nation": "England",
+        "phase": "secondary",
+        "role": "teacher",
+        "platform": "TikTok",
+        "categories": "defamatory allegation",
+        "reported_at": pd.NaT,
+        "reported_by": None,
+        "first_response_at": pd.NaT,
+        "outcome": "pending",
+        "removed_at": pd.NaT,
+        "escalation": "none",
+        "content_ref": None,
+        "description": None,
+        "staff_name": None,
+        "school_name": None,
+        **defaults,
+    }
+    records = [{"complaint_id": f"C{i}", **base, **r} for i, r in enumerate(rows)]
+    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
+    for col in TIMESTAMP_COLUMNS:
+        frame[col] = pd.to_datetime(frame[col])
+    return frame

@@ -4,36 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from conftest import validated_log
 
-from analysis.log.contract import COLUMNS, NATIONS
+from analysis.log.contract import NATIONS
 from analysis.measures.counts import count_table, poisson_ci, totals, trend
 
 
 def make_log(rows: list[dict]) -> pd.DataFrame:
-    defaults = {
-        "received_at": pd.Timestamp("2021-11-08 10:00"),  # a Monday
-        "organisation": "ASCL",
-        "nation": "England",
-        "phase": "secondary",
-        "role": "teacher",
-        "platform": "TikTok",
-        "categories": "defamatory allegation",
-        "reported_at": pd.NaT,
-        "reported_by": None,
-        "first_response_at": pd.NaT,
-        "outcome": "pending",
-        "removed_at": pd.NaT,
-        "escalation": "none",
-        "content_ref": None,
-        "description": None,
-        "staff_name": None,
-        "school_name": None,
-    }
-    records = [{"complaint_id": f"C{i}", **defaults, **row} for i, row in enumerate(rows)]
-    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
-    for col in ("received_at", "reported_at", "first_response_at", "removed_at"):
-        frame[col] = pd.to_datetime(frame[col])
-    return frame
+    return validated_log(rows, received_at=pd.Timestamp("2021-11-08 10:00"))  # a Monday
 
 
 def test_one_post_reported_three_times_is_one_incident_and_missing_refs_are_their_own():

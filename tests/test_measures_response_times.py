@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import validated_log
 
-from analysis.log.contract import COLUMNS
 from analysis.measures.intervals import wilson
 from analysis.measures.response_times import (
     TIME_COLUMNS,
@@ -23,31 +23,10 @@ T0 = pd.Timestamp("2022-01-01 09:00")
 
 
 def make_log(rows: list[dict]) -> pd.DataFrame:
-    """A validated-shape log from a few fields per row; the rest get harmless defaults."""
-    defaults = {
-        "received_at": T0,
-        "organisation": "ASCL",
-        "nation": "England",
-        "phase": "secondary",
-        "role": "teacher",
-        "platform": "TikTok",
-        "categories": "defamatory allegation",
-        "reported_at": T0,
-        "reported_by": "school",
-        "first_response_at": pd.NaT,
-        "outcome": "no response",
-        "removed_at": pd.NaT,
-        "escalation": "none",
-        "content_ref": None,
-        "description": None,
-        "staff_name": None,
-        "school_name": None,
-    }
-    records = [{"complaint_id": f"C{i}", **defaults, **row} for i, row in enumerate(rows)]
-    frame = pd.DataFrame.from_records(records, columns=list(COLUMNS))
-    for col in ("received_at", "reported_at", "first_response_at", "removed_at"):
-        frame[col] = pd.to_datetime(frame[col])
-    return frame
+    """Complaints reported by a school at T0 and never answered, unless a row says otherwise."""
+    return validated_log(
+        rows, received_at=T0, reported_at=T0, reported_by="school", outcome="no response"
+    )
 
 
 def hours(h: float) -> pd.Timestamp:
