@@ -164,6 +164,16 @@ class _Coded:
         return deadline
 
 
+#: The shares (with their interval bounds) of :func:`compliance_table`, all floats.
+SHARE_COLUMNS: tuple[str, ...] = (
+    "share_compliant",
+    "share_lower",
+    "share_upper",
+    "km_share",
+    "km_lower",
+    "km_upper",
+)
+
 #: Columns of :func:`compliance_table` after the rule id and the group column.
 TABLE_COLUMNS: tuple[str, ...] = (
     "evaluation",
@@ -178,12 +188,7 @@ TABLE_COLUMNS: tuple[str, ...] = (
     "compliant",
     "breached",
     "undetermined",
-    "share_compliant",
-    "share_lower",
-    "share_upper",
-    "km_share",
-    "km_lower",
-    "km_upper",
+    *SHARE_COLUMNS,
     "km_estimable",
     "target_met",
 )
@@ -332,14 +337,7 @@ def compliance_table(
     table = pd.DataFrame(rows, columns=["rule_id", *([] if by is None else [by]), *TABLE_COLUMNS])
     for col in STATUSES:
         table[col] = table[col].astype("Int64")
-    for col in (
-        "share_compliant",
-        "share_lower",
-        "share_upper",
-        "km_share",
-        "km_lower",
-        "km_upper",
-    ):
+    for col in SHARE_COLUMNS:
         table[col] = table[col].astype(float)
     table["km_estimable"] = table["km_estimable"].astype("boolean")
     table["target_met"] = table["target_met"].astype(object)
