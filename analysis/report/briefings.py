@@ -5,9 +5,11 @@ its values are merged over the notebook's own defaults and checked before any ke
 notebook is executed with papermill into ``reports/executed/``, then rendered to
 ``reports/briefing-<params file stem>.html`` and ``.pdf``.
 
-Speed: papermill, nbconvert and WeasyPrint take about two seconds to import, so they are imported
-once, here, before the audiences are forked into a pool of (by default) two worker processes that
-each execute and render one briefing; on two cores both briefings take little more than one.
+Speed: the audiences are forked into a pool of (by default) two worker processes that each execute
+one briefing; on two cores both briefings take little more than one. nbconvert and WeasyPrint take
+about two seconds to import, so they are imported once, in this process, *while* the kernels start
+(that core would otherwise wait), and each executed notebook is then rendered in a second forked
+pool that inherits them.
 """
 
 from __future__ import annotations
@@ -17,26 +19,29 @@ import datetime as dt
 import multiprocessing
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 # jsonschema (under nbformat) imports rfc3987_syntax when it is installed, only to check "iri"
 # string formats that the notebook schema never uses; building that grammar costs about a second
-# at every start of this command. Mark it absent before nbformat is imported.
+# at every start of this command. Mark it absent before nbformat is imported. Likewise pandera
+# (under the parameters' vocabularies) imports pandas-on-Spark, about half a second, to register a
+# backend this command never uses.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+sys.modules.setdefault("pyspark.pandas", None)  # type: ignore[arg-type]
 
 from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR, PROJECT_ROOT, REPORTS_DIR  # noqa: E402
 from analysis.report.params import (  # noqa: E402
     AUDIENCE_LABELS,
     AUDIENCE_TITLES,
+    PageInfo,
     ParameterError,
     load_params_file,
     resolve_path,
     validate_parameters,
 )
-from analysis.report.render import PageInfo, render  # noqa: E402
 from analysis.report.runner import (  # noqa: E402
     NotebookFailed,
     describe_parameters,
@@ -100,8 +105,8 @@ def make_job(params_file: Path, notebook: Path, out_dir: Path, today: dt.date) -
     return Job(Path(params_file).stem, notebook, checked.echo(), page, out_dir)
 
 
-def run_job(job: Job) -> tuple[str, float]:
-    """Execute then render one briefing; return its name and seconds taken.
+def execute_job(job: Job) -> float:
+    """Execute one briefing's notebook; return the seconds taken.
 
     Outputs of an earlier run are removed first: after a failure there must be no PDF that a
     reader could take for this run's.
@@ -111,12 +116,25 @@ def run_job(job: Job) -> tuple[str, float]:
         stale.unlink(missing_ok=True)
     _say(job, f"executing {_display(job.notebook)} -> {_display(job.executed)}")
     execute(job.notebook, job.executed, job.parameters, cwd=job.notebook.parent)
-    executed_at = time.perf_counter()
-    _say(job, f"executed in {executed_at - start:.1f} s; rendering HTML and PDF")
-    render(job.executed, job.page, job.html, job.pdf)
     seconds = time.perf_counter() - start
+    _say(job, f"executed in {seconds:.1f} s; rendering HTML and PDF")
+    return seconds
+
+
+def render_job(job: Job, executed_in: float) -> float:
+    """Render one executed briefing to HTML and PDF; return the seconds taken in all."""
+    from analysis.report.render import render
+
+    start = time.perf_counter()
+    render(job.executed, job.page, job.html, job.pdf)
+    seconds = executed_in + time.perf_counter() - start
     _say(job, f"wrote {_display(job.pdf)} and {_display(job.html)} ({seconds:.1f} s in all)")
-    return job.name, seconds
+    return seconds
+
+
+def run_job(job: Job) -> float:
+    """Execute then render one briefing; return the seconds taken."""
+    return render_job(job, execute_job(job))
 
 
 def run_jobs(jobs: list[Job], workers: int) -> list[str]:
@@ -129,16 +147,30 @@ def run_jobs(jobs: list[Job], workers: int) -> list[str]:
             except Exception as exc:  # report every briefing's failure, then exit non-zero
                 errors.append(_failure(job.name, exc))
         return errors
-    # fork: workers inherit the imports already paid for in this process.
+    # fork: workers inherit what this process has imported (papermill, the parameters).
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
-        futures = {job.name: pool.submit(run_job, job) for job in jobs}
-        for name, future in futures.items():
-            try:
-                future.result()
-            except Exception as exc:  # report every briefing's failure, then exit non-zero
-                errors.append(_failure(name, exc))
-    return errors
+    size = min(workers, len(jobs))
+    failed: dict[str, str] = {}
+    with ProcessPoolExecutor(max_workers=size, mp_context=context) as runs:
+        executing = {runs.submit(execute_job, job): job for job in jobs}
+        # While the kernels start and run the notebooks, import what rendering needs, once;
+        # the rendering pool is forked afterwards, so its workers inherit it.
+        import analysis.report.render  # noqa: F401
+
+        with ProcessPoolExecutor(max_workers=size, mp_context=context) as renders:
+            rendering: dict[Future, Job] = {}
+            for future in as_completed(executing):
+                job = executing[future]
+                try:
+                    rendering[renders.submit(render_job, job, future.result())] = job
+                except Exception as exc:  # report every briefing's failure, then exit non-zero
+                    failed[job.name] = _failure(job.name, exc)
+            for future, job in rendering.items():
+                try:
+                    future.result()
+                except Exception as exc:  # report every briefing's failure, then exit non-zero
+                    failed[job.name] = _failure(job.name, exc)
+    return [failed[job.name] for job in jobs if job.name in failed]
 
 
 def _failure(name: str, exc: Exception) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -211,3 +212,17 @@ def load_params_file(path: str | Path) -> dict[str, Any]:
             f"known: {', '.join(BriefingParameters.model_fields)}"
         )
     return data
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What every printed page of a briefing shows in its margins (see ``render``).
+
+    Defined here, not in ``render``, so that the ``briefings`` command can build its jobs and
+    start the kernels before it imports nbconvert and WeasyPrint.
+    """
+
+    title: str
+    audience: str
+    date: str
+    marking: str

@@ -10,29 +10,21 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
-from weasyprint import HTML  # imported here so the briefings command pays for it once, pre-fork
+from weasyprint import HTML
+
+from analysis.report.params import PageInfo
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 CSS_PATH = Path(__file__).parent / "briefing.css"
 
 #: Cells an analyst sees in JupyterLab but a reader of the briefing does not.
 ANALYST_ONLY_TAG = "analyst-only"
-
-
-@dataclass(frozen=True)
-class PageInfo:
-    """What every printed page shows in its margins."""
-
-    title: str
-    audience: str
-    date: str
-    marking: str
 
 
 class _DropStreams(Preprocessor):

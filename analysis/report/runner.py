@@ -22,6 +22,11 @@ from papermill.exceptions import PapermillExecutionError
 #: kernelspec, and a custom kernel name would fail with NoSuchKernel on another machine).
 KERNEL_NAME = "python3"
 
+#: Run in every kernel before the notebook. pandera imports pandas-on-Spark (``pyspark.pandas``,
+#: about half a second) only to register a backend for Spark frames; notebooks validate pandas
+#: frames and never use pandas-on-Spark, so the kernel marks it absent (pandera then skips it).
+KERNEL_EXEC_LINES = ("import sys; sys.modules.setdefault('pyspark.pandas', None)",)
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -102,6 +107,7 @@ def execute(
             request_save_on_cell_execute=False,
             # The notebook is done: kill its kernel rather than wait for a graceful shutdown.
             shutdown_kernel="immediate",
+            extra_arguments=[f"--IPKernelApp.exec_lines={line}" for line in KERNEL_EXEC_LINES],
             cwd=str(cwd),
         )
     except PapermillExecutionError as exc:
