@@ -111,8 +111,10 @@ def _count_if(cond: ir.BooleanValue) -> ir.IntegerScalar:
     return cond.ifelse(1, 0).sum()
 
 
-def _preset_labels(t: ir.Table, preset: str) -> tuple[ir.BooleanValue, ir.ArrayValue]:
-    """(row has any label, array of the row's labels) for a preset."""
+def _preset_conditions(
+    t: ir.Table, preset: str
+) -> tuple[ir.BooleanValue, dict[str, ir.BooleanValue]]:
+    """(cheap necessary condition for any label, {label: row carries it}) for a preset."""
     try:
         spec = PRESETS[preset]
     except KeyError:
@@ -139,9 +141,25 @@ def _preset_labels(t: ir.Table, preset: str) -> tuple[ir.BooleanValue, ir.ArrayV
     categories = {c for cats, _ in spec.values() for c in cats}
     categories |= {c for cats in PRESET_FALLBACKS.get(preset, {}).values() for c in cats}
     necessary = (t.category.isin(sorted(categories)) | has_keywords).fill_null(False)
-    any_label = necessary & reduce(lambda a, b: a | b, conds.values())
-    labels = ibis.array([c.ifelse(ibis.literal(lab), ibis.null(str)) for lab, c in conds.items()])
-    return any_label, labels.filter(lambda x: x.notnull())
+    return necessary, conds
+
+
+def _aggregates(t: ir.Table) -> dict[str, ir.Value]:
+    """The integer counts and the median of whole days, per group."""
+    return {
+        "decisions": t.count(),
+        "n_detection_stated": t.automated_detection.count(),
+        "n_automated_detection": _count_if(t.automated_detection.fill_null(False)),
+        "n_decision_stated": t.automated_decision.count(),
+        "n_decision_fully": _count_if(t.automated_decision == "AUTOMATED_DECISION_FULLY"),
+        "n_decision_partially": _count_if(t.automated_decision == "AUTOMATED_DECISION_PARTIALLY"),
+        "n_missing_dates": _count_if(t.content_date.isnull() | t.application_date.isnull()),
+        "n_action_before_posting": _count_if(t._before),
+        "n_dated": _count_if(t._dated),
+        "n_same_day": _count_if(t._dated & (t._days == 0)),
+        "n_within_7_days": _count_if(t._dated & (t._days <= 6)),
+        "days_median": t._days.median(),
+    }
 
 
 def measures_expr(
@@ -169,35 +187,46 @@ def measures_expr(
         t = t.filter(t._when <= date_to)
     if platforms:
         t = t.filter(t.platform_name.isin(platforms))
-    if preset:
-        any_label, labels = _preset_labels(t, preset)
-        t = t.filter(any_label)
-        t = t.mutate(group=labels.unnest() if "group" in by else ibis.literal(preset))
-    else:
-        t = t.mutate(group=t.category)
     days = t.application_date.delta(t.content_date, unit="day")
     dated = days.notnull() & (days >= 0)
-    t = t.mutate(_days=dated.ifelse(days, ibis.null("int64")), _dated=dated)
+    t = t.mutate(_days=dated.ifelse(days, ibis.null("int64")), _dated=dated, _before=days < 0)
+    if preset:
+        necessary, conds = _preset_conditions(t, preset)
+        # Each row's labels as one small integer (bit i set = label i), computed once per row and
+        # only on rows passing the cheap necessary condition.
+        mask = reduce(
+            lambda a, b: a + b, [c.ifelse(1 << i, 0) for i, c in enumerate(conds.values())]
+        )
+        t = t.filter(necessary).mutate(_mask=mask.cast("int32"))
+        t = t.filter(t._mask != 0)
+        if "group" in by:
+            # Split by label with an equality join on a tiny table (mask -> each label it has)
+            # instead of building and exploding a list per row. A decision with several labels
+            # is still counted under each of them.
+            # (2**labels - 1 masks: fine for the handful of labels a preset has.)
+            names = list(conds)
+            pairs = [
+                (m, names[i])
+                for m in range(1, 1 << len(names))
+                for i in range(len(names))
+                if m >> i & 1
+            ]
+            lookup = ibis.memtable(
+                {"_mask": [m for m, _ in pairs], "group": [g for _, g in pairs]},
+                schema={"_mask": "int32", "group": "string"},
+            )
+            t = t.join(lookup, "_mask")
+        else:
+            t = t.mutate(group=ibis.literal(preset))
+    else:
+        t = t.mutate(group=t.category)
     keys = {
         "platform": t.platform_name,
         "month": t._when.truncate("M"),
         "source": t.source_type,
         "group": t.group,
     }
-    return t.group_by(**{k: v for k, v in keys.items() if k in by}).aggregate(
-        decisions=t.count(),
-        n_detection_stated=t.automated_detection.count(),
-        n_automated_detection=_count_if(t.automated_detection.fill_null(False)),
-        n_decision_stated=t.automated_decision.count(),
-        n_decision_fully=_count_if(t.automated_decision == "AUTOMATED_DECISION_FULLY"),
-        n_decision_partially=_count_if(t.automated_decision == "AUTOMATED_DECISION_PARTIALLY"),
-        n_missing_dates=_count_if(t.content_date.isnull() | t.application_date.isnull()),
-        n_action_before_posting=_count_if(days < 0),
-        n_dated=_count_if(t._dated),
-        n_same_day=_count_if(t._dated & (t._days == 0)),
-        n_within_7_days=_count_if(t._dated & (t._days <= 6)),
-        days_median=t._days.median(),
-    )
+    return t.group_by(**{k: v for k, v in keys.items() if k in by}).aggregate(**_aggregates(t))
 
 
 @dataclass
