@@ -198,7 +198,6 @@ def measures_expr(
             lambda a, b: a + b, [c.ifelse(1 << i, 0) for i, c in enumerate(conds.values())]
         )
         t = t.filter(necessary).mutate(_mask=mask.cast("int32"))
-        t = t.filter(t._mask != 0)
         if "group" in by:
             # Split by label with an equality join on a tiny table (mask -> each label it has)
             # instead of building and exploding a list per row. A decision with several labels
@@ -215,9 +214,10 @@ def measures_expr(
                 {"_mask": [m for m, _ in pairs], "group": [g for _, g in pairs]},
                 schema={"_mask": "int32", "group": "string"},
             )
+            # The inner join also drops the rows without a label (mask 0 is not in the table).
             t = t.join(lookup, "_mask")
         else:
-            t = t.mutate(group=ibis.literal(preset))
+            t = t.filter(t._mask != 0).mutate(group=ibis.literal(preset))
     else:
         t = t.mutate(group=t.category)
     keys = {
