@@ -33,6 +33,14 @@ NOTEBOOKS_DIR: Path = PROJECT_ROOT / "notebooks"
 PARAMS_DIR: Path = PROJECT_ROOT / "params"
 REPORTS_DIR: Path = PROJECT_ROOT / "reports"
 
+
+def project_path(value: str | Path) -> Path:
+    """A path given by a user or a parameter: relative paths are relative to the project root, not the
+    working directory, so a notebook resolves them the same from JupyterLab, papermill and tests."""
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
 #: The bundled synthetic complaint log, and the seed it was generated with.
 SAMPLE_SEED: int = 20211111
 SAMPLE_LOG: Path = SAMPLE_DIR / "complaints.csv"

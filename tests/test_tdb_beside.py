@@ -6,12 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.config import EXTERNAL_DIR
-from analysis.tdb.archive import build_archive
 from analysis.tdb.beside import ALL, BESIDE_COLUMNS, beside
-from analysis.tdb.ingest import ingest
-
-CHUNKS = sorted((EXTERNAL_DIR / "dsa_tdb").glob("sor-global-*.csv"))
+from analysis.tdb.notebook import fixture_dataset
 
 
 def clock(median: float | str, share24: float) -> dict:
@@ -60,13 +56,7 @@ HEADLINE = {
 
 @pytest.fixture(scope="module")
 def tdb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("beside")
-    archives = [
-        build_archive([c for c in CHUNKS if d in c.name], root / "a")
-        for d in ("2024-03-14", "2025-07-01")
-    ]
-    ingest(archives, root / "out", progress=lambda _: None)
-    return root / "out"
+    return fixture_dataset(tmp_path_factory.mktemp("beside"))
 
 
 def test_every_row_states_its_source_population_and_definition(tdb_dir: Path) -> None:

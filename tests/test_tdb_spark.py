@@ -8,10 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.config import EXTERNAL_DIR
-from analysis.tdb.archive import build_archive
-from analysis.tdb.ingest import ingest
 from analysis.tdb.measures import measures, spark_session
+from analysis.tdb.notebook import fixture_dataset
 
 pytestmark = pytest.mark.slow
 
@@ -20,8 +18,6 @@ if shutil.which("java") is None:
         "no Java runtime on PATH: Spark needs Java 17 (apt install openjdk-17-jre-headless)",
         allow_module_level=True,
     )
-
-CHUNKS = sorted((EXTERNAL_DIR / "dsa_tdb").glob("sor-global-*.csv"))
 
 
 @pytest.fixture(scope="module")
@@ -41,13 +37,7 @@ def spark():
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("tdb_spark")
-    archives = [
-        build_archive([c for c in CHUNKS if day in c.name], root / "a")
-        for day in ("2024-03-14", "2025-07-01")
-    ]
-    ingest(archives, root / "out", progress=lambda _: None)
-    return root / "out"
+    return fixture_dataset(tmp_path_factory.mktemp("tdb_spark"))
 
 
 @pytest.mark.parametrize(

@@ -32,14 +32,19 @@ from typing import Any
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 sys.modules.setdefault("pyspark.pandas", None)  # type: ignore[arg-type]
 
-from analysis.config import NOTEBOOKS_DIR, PARAMS_DIR, PROJECT_ROOT, REPORTS_DIR  # noqa: E402
+from analysis.config import (  # noqa: E402
+    NOTEBOOKS_DIR,
+    PARAMS_DIR,
+    PROJECT_ROOT,
+    REPORTS_DIR,
+    project_path,
+)
 from analysis.report.params import (  # noqa: E402
     AUDIENCE_LABELS,
     AUDIENCE_TITLES,
     PageInfo,
     ParameterError,
     load_params_file,
-    resolve_path,
     validate_parameters,
 )
 from analysis.report.runner import (  # noqa: E402
@@ -222,29 +227,29 @@ def main(argv: list[str] | None = None) -> int:
     if args.store:
         for path in args.store:
             try:
-                stored = store(resolve_path(path), cwd=NOTEBOOKS_DIR)
+                stored = store(project_path(path), cwd=NOTEBOOKS_DIR)
             except NotebookFailed as exc:
                 print(f"error: {exc}", file=sys.stderr)
                 return 1
             print(f"stored {_display(stored)}")
         return 0
     if args.help_notebook:
-        print(describe_parameters(resolve_path(args.notebook)))
+        print(describe_parameters(project_path(args.notebook)))
         return 0
 
     start = time.perf_counter()
-    notebook = resolve_path(args.notebook)
+    notebook = project_path(args.notebook)
     names = [Path(p).stem for p in args.params]
     if len(set(names)) != len(names):
         parser.error("two parameters files have the same name: their briefings would collide")
     try:
         today = dt.date.today()
-        jobs = [make_job(p, notebook, resolve_path(args.out_dir), today) for p in args.params]
+        jobs = [make_job(p, notebook, project_path(args.out_dir), today) for p in args.params]
     except (ParameterError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for job, params_file in zip(jobs, args.params, strict=True):
-        _say(job, f"parameters from {_display(resolve_path(params_file))} checked")
+        _say(job, f"parameters from {_display(project_path(params_file))} checked")
     errors = run_jobs(jobs, args.jobs)
     for message in errors:
         print(f"error: {message}", file=sys.stderr)

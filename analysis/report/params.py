@@ -19,7 +19,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from analysis.config import PROJECT_ROOT, SUPPRESSION_THRESHOLD
+from analysis.config import SUPPRESSION_THRESHOLD, project_path
 from analysis.log.contract import NATIONS, PLATFORMS
 
 Audience = Literal["minister", "union"]
@@ -73,8 +73,8 @@ class BriefingParameters(BaseModel):
     @field_validator("complaint_log")
     @classmethod
     def _log_exists(cls, value: str) -> str:
-        if not resolve_path(value).is_file():
-            raise ValueError(f"file not found: {resolve_path(value)}")
+        if not project_path(value).is_file():
+            raise ValueError(f"file not found: {project_path(value)}")
         return value
 
     @field_validator("nations")
@@ -138,17 +138,11 @@ class BriefingParameters(BaseModel):
 
     @property
     def log_path(self) -> Path:
-        return resolve_path(self.complaint_log)
+        return project_path(self.complaint_log)
 
     def echo(self) -> dict[str, Any]:
         """The parameters as given, in JSON-friendly types, for the annex and for papermill."""
         return self.model_dump(mode="json")
-
-
-def resolve_path(value: str | Path) -> Path:
-    """A path from a parameter: relative paths are relative to the project root, not the cwd."""
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else PROJECT_ROOT / path
 
 
 def rule_ids() -> set[str]:
@@ -196,7 +190,7 @@ def _explain(exc: ValidationError) -> str:
 
 def load_params_file(path: str | Path) -> dict[str, Any]:
     """Read a parameters YAML file (``params/minister.yaml``) into a dict for papermill."""
-    path = resolve_path(path)
+    path = project_path(path)
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from analysis.config import EXTERNAL_DIR, PROJECT_ROOT, REPORTS_DIR
+from analysis.config import EXTERNAL_DIR, REPORTS_DIR, project_path
 from analysis.tdb.archive import CHUNK_NAME, build_archive
 from analysis.tdb.ingest import ingest
 from analysis.tdb.schema import PRESETS
@@ -63,21 +63,16 @@ class TdbParameters(BaseModel):
     @field_validator("tdb_dataset")
     @classmethod
     def _is_dataset(cls, value: str) -> str:
-        if value and not any(_resolve(value).glob("day=*/*.parquet")):
+        if value and not any(project_path(value).glob("day=*/*.parquet")):
             raise ValueError(
-                f"no ingested days in {_resolve(value)} (run: python -m analysis tdb ingest "
+                f"no ingested days in {project_path(value)} (run: python -m analysis tdb ingest "
                 "ARCHIVE... --out DIR)"
             )
         return value
 
     def dataset(self) -> Path:
         """The dataset folder, building the fixture dataset when none is given."""
-        return _resolve(self.tdb_dataset) if self.tdb_dataset else fixture_dataset()
-
-
-def _resolve(value: str) -> Path:
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else PROJECT_ROOT / path
+        return project_path(self.tdb_dataset) if self.tdb_dataset else fixture_dataset()
 
 
 def validate_tdb_parameters(values: Mapping[str, Any]) -> TdbParameters:

@@ -8,12 +8,11 @@ category stops the run with a message naming the parameter. Paths are relative t
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from analysis.config import PROJECT_ROOT
+from analysis.config import PROJECT_ROOT, project_path
 from analysis.log.contract import CATEGORIES
 
 
@@ -21,14 +20,8 @@ class ParameterError(ValueError):
     """A notebook parameter is wrong; the message names it."""
 
 
-def resolve(value: str | Path) -> Path:
-    """A path as given, or relative to the project root."""
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else PROJECT_ROOT / path
-
-
 def _existing(value: str) -> str:
-    if not resolve(value).is_file():
+    if not project_path(value).is_file():
         raise ValueError(f"file not found: {value} (paths are relative to {PROJECT_ROOT})")
     return value
 
@@ -70,7 +63,7 @@ class LegislationParameters(BaseModel):
     @field_validator("rules_dir")
     @classmethod
     def _dir(cls, value: str) -> str:
-        if not resolve(value).is_dir():
+        if not project_path(value).is_dir():
             raise ValueError(f"directory not found: {value}")
         return value
 
