@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtri
 
 from analysis.measures.counts import incident_codes
 
@@ -105,7 +105,7 @@ def chapman(
     """
     if min(n1, n2, m) < 0 or m > min(n1, n2):
         raise ValueError(f"need 0 <= m <= min(n1, n2); got n1={n1}, n2={n2}, m={m}")
-    z = float(norm.ppf(0.5 + level / 2))
+    z = float(ndtri(0.5 + level / 2))
     observed = n1 + n2 - m
     estimate = (n1 + 1) * (n2 + 1) / (m + 1) - 1
     variance = (n1 + 1) * (n2 + 1) * (n1 - m) * (n2 - m) / ((m + 1) ** 2 * (m + 2))

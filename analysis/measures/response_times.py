@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2, norm
+from scipy.special import chdtrc, ndtri
 
 from analysis.log.contract import PLATFORMS, TAKEN_DOWN
 from analysis.measures.intervals import wilson_where_certain
@@ -294,7 +294,7 @@ def _km_from_counts(
         greenwood = died / (at_risk * (at_risk - died).astype(float))
         greenwood[~np.isfinite(greenwood)] = 0.0
         log_s = np.log(estimate)
-        half_width = norm.ppf(0.5 + level / 2) * np.sqrt(np.cumsum(greenwood)) / log_s
+        half_width = ndtri(0.5 + level / 2) * np.sqrt(np.cumsum(greenwood)) / log_s
         lower = np.exp(-np.exp(np.log(-log_s) - half_width))
         upper = np.exp(-np.exp(np.log(-log_s) + half_width))
     return pd.DataFrame(
@@ -404,7 +404,7 @@ def kaplan_meier(
         medians=pd.DataFrame(
             medians, columns=[by, "complaints", "events", "median_hours", "lower", "upper"]
         ),
-        within=_within_frame(shares, by, norm.ppf(0.5 + level / 2)),
+        within=_within_frame(shares, by, ndtri(0.5 + level / 2)),
         logrank=_logrank_from_counts(exits, died, groups),
     )
 
@@ -466,6 +466,7 @@ def _logrank_from_counts(exits: np.ndarray, died: np.ndarray, groups: list[str])
     return {
         "test_statistic": statistic,
         "degrees_of_freedom": n_groups - 1,
-        "p_value": float(chi2.sf(statistic, n_groups - 1)),
+        # chdtrc is scipy.stats.chi2.sf without its argument checks (which give 1 for x <= 0)
+        "p_value": float(chdtrc(n_groups - 1, max(statistic, 0.0))),
         "groups": groups,
     }
