@@ -19,8 +19,8 @@ import datetime as dt
 import multiprocessing
 import sys
 import time
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ from analysis.config import (  # noqa: E402
     REPORTS_DIR,
     project_path,
 )
+from analysis.report.forks import Forks, portable  # noqa: E402
+from analysis.report.inprocess import import_notebook_modules  # noqa: E402
 from analysis.report.params import (  # noqa: E402
     AUDIENCE_LABELS,
     AUDIENCE_TITLES,
@@ -111,7 +113,7 @@ def make_job(params_file: Path, notebook: Path, out_dir: Path, today: dt.date) -
 
 
 def execute_job(job: Job) -> float:
-    """Execute one briefing's notebook; return the seconds taken.
+    """Execute one briefing's notebook in this process; return the seconds taken.
 
     Outputs of an earlier run are removed first: after a failure there must be no PDF that a
     reader could take for this run's.
@@ -120,7 +122,7 @@ def execute_job(job: Job) -> float:
     for stale in (job.pdf, job.html):
         stale.unlink(missing_ok=True)
     _say(job, f"executing {_display(job.notebook)} -> {_display(job.executed)}")
-    execute(job.notebook, job.executed, job.parameters, cwd=job.notebook.parent)
+    execute(job.notebook, job.executed, job.parameters, cwd=job.notebook.parent, in_process=True)
     seconds = time.perf_counter() - start
     _say(job, f"executed in {seconds:.1f} s; rendering HTML and PDF")
     return seconds
@@ -137,44 +139,61 @@ def render_job(job: Job, executed_in: float) -> float:
     return seconds
 
 
-def run_job(job: Job) -> float:
-    """Execute then render one briefing; return the seconds taken."""
-    return render_job(job, execute_job(job))
+def render_service(jobs: Connection, spare: Connection, workers: int) -> dict[str, Any]:
+    """Import nbconvert and WeasyPrint, then render each job received, in a fork of its own.
+
+    Runs in a child started before the notebooks: it imports the rendering libraries on one
+    core while the parent imports the notebook's modules on the other. Receives ``(job,
+    seconds executing)`` pairs until ``None``; returns each job's seconds in all, or its error.
+    """
+    spare.close()  # the parent's sending end: closed here, so a parent that dies means EOF
+    import analysis.report.render  # noqa: F401  (the point of this process)
+
+    renders = Forks(workers)
+    try:
+        while (item := jobs.recv()) is not None:
+            renders.start(render_job, *item)
+    except EOFError:  # the parent is gone: finish what was started
+        pass
+    return {call.args[0].name: portable(outcome) for call, outcome in renders.finished()}
 
 
 def run_jobs(jobs: list[Job], workers: int) -> list[str]:
-    """Run jobs, ``workers`` at a time; return one error message per failed job."""
-    errors: list[str] = []
-    if workers <= 1 or len(jobs) == 1:
-        for job in jobs:
-            try:
-                run_job(job)
-            except Exception as exc:  # report every briefing's failure, then exit non-zero
-                errors.append(_failure(job.name, exc))
-        return errors
-    # fork: workers inherit what this process has imported (papermill, the parameters).
-    context = multiprocessing.get_context("fork")
-    size = min(workers, len(jobs))
-    failed: dict[str, str] = {}
-    with ProcessPoolExecutor(max_workers=size, mp_context=context) as runs:
-        executing = {runs.submit(execute_job, job): job for job in jobs}
-        # While the kernels start and run the notebooks, import what rendering needs, once;
-        # the rendering pool is forked afterwards, so its workers inherit it.
-        import analysis.report.render  # noqa: F401
+    """Run jobs, ``workers`` notebooks at a time; return one error message per failed job.
 
-        with ProcessPoolExecutor(max_workers=size, mp_context=context) as renders:
-            rendering: dict[Future, Job] = {}
-            for future in as_completed(executing):
-                job = executing[future]
-                try:
-                    rendering[renders.submit(render_job, job, future.result())] = job
-                except Exception as exc:  # report every briefing's failure, then exit non-zero
-                    failed[job.name] = _failure(job.name, exc)
-            for future, job in rendering.items():
-                try:
-                    future.result()
-                except Exception as exc:  # report every briefing's failure, then exit non-zero
-                    failed[job.name] = _failure(job.name, exc)
+    Two cores, three stages. A render service is forked first and imports nbconvert and
+    WeasyPrint while this process imports what the notebook imports
+    (:func:`analysis.report.inprocess.import_notebook_modules`). Each notebook then runs in a
+    process forked for it alone (warm, and sharing no state with another notebook), and each
+    executed notebook goes to the render service, which forks a renderer for it.
+    """
+    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
+    service = Forks(1)
+    service.start(render_service, receive, send, workers)
+    receive.close()
+    for notebook in dict.fromkeys(job.notebook for job in jobs):
+        import_notebook_modules(notebook)
+
+    failed: dict[str, str] = {}
+    executions = Forks(workers)
+    for job in jobs:
+        executions.start(execute_job, job)
+    try:
+        for call, outcome in executions.finished():
+            job = call.args[0]
+            if isinstance(outcome, BaseException):
+                failed[job.name] = _failure(job.name, outcome)
+            else:
+                send.send((job, outcome))
+    finally:
+        send.send(None)
+        send.close()
+    for _, rendered in service.finished():
+        if isinstance(rendered, BaseException):  # the service itself failed: no job rendered
+            rendered = {job.name: rendered for job in jobs if job.name not in failed}
+        for name, outcome in rendered.items():
+            if isinstance(outcome, BaseException):
+                failed[name] = _failure(name, outcome)
     return [failed[job.name] for job in jobs if job.name in failed]
 
 

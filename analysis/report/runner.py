@@ -18,6 +18,8 @@ import nbformat
 import papermill
 from papermill.exceptions import PapermillExecutionError
 
+from analysis.report.inprocess import ENGINE_NAME as IN_PROCESS
+
 #: The kernel every notebook runs on: the venv's own ``python3`` (notebooks are stored without a
 #: kernelspec, and a custom kernel name would fail with NoSuchKernel on another machine).
 KERNEL_NAME = "python3"
@@ -89,11 +91,29 @@ def describe_parameters(notebook: str | Path) -> str:
 
 
 def execute(
-    notebook: str | Path, output: str | Path, parameters: dict[str, Any], cwd: str | Path
+    notebook: str | Path,
+    output: str | Path,
+    parameters: dict[str, Any],
+    cwd: str | Path,
+    *,
+    in_process: bool = False,
 ) -> Path:
-    """Run ``notebook`` with ``parameters`` into ``output``; raise :class:`NotebookFailed`."""
+    """Run ``notebook`` with ``parameters`` into ``output``; raise :class:`NotebookFailed`.
+
+    By default on a ``python3`` kernel, as JupyterLab and nbval run it. ``in_process`` runs the
+    cells in this process instead (:mod:`analysis.report.inprocess`): for a caller that has
+    forked a process for this notebook alone, with its imports already loaded.
+    """
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
+    if in_process:
+        engine: dict[str, Any] = {"engine_name": IN_PROCESS}
+    else:
+        engine = {
+            # The notebook is done: kill its kernel rather than wait for a graceful shutdown.
+            "shutdown_kernel": "immediate",
+            "extra_arguments": [f"--IPKernelApp.exec_lines={line}" for line in KERNEL_EXEC_LINES],
+        }
     try:
         papermill.execute_notebook(
             str(notebook),
@@ -105,10 +125,8 @@ def execute(
             # Saving after every cell re-validates and rewrites the whole notebook (images
             # included) each time; papermill still writes it once at the end, error or not.
             request_save_on_cell_execute=False,
-            # The notebook is done: kill its kernel rather than wait for a graceful shutdown.
-            shutdown_kernel="immediate",
-            extra_arguments=[f"--IPKernelApp.exec_lines={line}" for line in KERNEL_EXEC_LINES],
             cwd=str(cwd),
+            **engine,
         )
     except PapermillExecutionError as exc:
         raise _failure(Path(notebook), output, exc) from None

@@ -30,13 +30,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from analysis.config import EXTERNAL_DIR, PROJECT_ROOT
-from analysis.tdb.measures import Measures, measures
 from analysis.tdb.schema import PLATFORM_NAMES
+
+if TYPE_CHECKING:
+    from analysis.tdb.measures import Measures
 
 #: Columns of every panel, in order.
 BESIDE_COLUMNS: tuple[str, ...] = (
@@ -504,6 +506,10 @@ def beside(
     chosen = [p for p in log_platforms if platforms is None or p in platforms]
     reason = None
     if isinstance(tdb, str | Path):
+        # Imported here: ibis and DuckDB take about 1.5 s to load, and a briefing without a
+        # Transparency Database dataset (the usual case) never needs them.
+        from analysis.tdb.measures import measures
+
         tdb_names = sorted({n for p in chosen for n in PLATFORM_NAMES.get(p, ())})
         tdb = measures(
             Path(tdb),

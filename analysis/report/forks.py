@@ -1,0 +1,93 @@
+"""Run calls in child processes forked from this one: one fresh process per call, a few at once.
+
+Why not ``ProcessPoolExecutor``: a pool's worker runs call after call, so a second notebook would
+start with whatever the first left behind (pandas options, matplotlib settings, module state),
+and a pool forks from a helper thread, which can hand a child a lock the parent held at that
+instant. Here every call gets its own fork, made from the calling (main) thread, and inherits
+what this process had imported when the call started.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+
+class ChildDied(RuntimeError):
+    """The child ended without a result: killed (out of memory, a signal) or crashed."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """A function and its arguments, run in a child."""
+
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
+
+
+def portable(outcome: Any) -> Any:
+    """``outcome`` if it can cross a pipe; otherwise (an odd exception, say) its text."""
+    try:
+        pickle.loads(pickle.dumps(outcome))
+    except Exception:
+        return RuntimeError(f"{type(outcome).__name__}: {outcome}")
+    return outcome
+
+
+def _child(call: Call, send: Connection) -> None:
+    try:
+        outcome: Any = call.function(*call.args)
+    except BaseException as exc:  # the parent reports it; the child only carries it home
+        outcome = exc
+    send.send(portable(outcome))
+    send.close()
+
+
+class Forks:
+    """Up to ``size`` children at once; calls beyond that wait for a child to finish."""
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self._context = multiprocessing.get_context("fork")
+        self._waiting: deque[Call] = deque()
+        self._running: dict[Connection, tuple[Call, BaseProcess]] = {}
+
+    def start(self, function: Callable[..., Any], *args: Any) -> None:
+        """Run ``function(*args)`` in a new child as soon as there is room."""
+        self._waiting.append(Call(function, args))
+        self._fill()
+
+    def _fill(self) -> None:
+        while self._waiting and len(self._running) < self.size:
+            call = self._waiting.popleft()
+            receive, send = self._context.Pipe(duplex=False)
+            # Not a daemon: a child may fork children of its own.
+            process = self._context.Process(target=_child, args=(call, send))
+            process.start()
+            send.close()  # the child holds the only sending end: its exit means end of file
+            self._running[receive] = (call, process)
+
+    def finished(self) -> Iterator[tuple[Call, Any]]:
+        """Each call with its return value or the exception it raised, as its child ends.
+
+        Calls started while this iterates (say, a second step for a finished first one) are
+        waited for too.
+        """
+        while self._running:
+            for receive in wait(list(self._running)):
+                call, process = self._running.pop(receive)  # type: ignore[call-overload]
+                try:
+                    outcome = receive.recv()
+                except EOFError:
+                    process.join()
+                    outcome = ChildDied(f"its process ended with exit code {process.exitcode}")
+                receive.close()
+                process.join()
+                self._fill()
+                yield call, outcome
