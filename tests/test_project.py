@@ -100,7 +100,8 @@ def test_notebooks_are_stored_stripped_with_one_parameters_cell():
     assert notebooks, "no notebooks found"
     for path in notebooks:
         nb = json.loads(path.read_text())
-        assert "kernelspec" not in nb.get("metadata", {}), f"{path.name}: kernelspec not stripped"
+        kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
+        assert kernel == "python3", f"{path.name}: kernelspec {kernel!r}, not the shared python3"
         tagged = [c for c in nb["cells"] if "parameters" in c.get("metadata", {}).get("tags", [])]
         assert len(tagged) == 1, f"{path.name}: {len(tagged)} cells tagged 'parameters'"
         for cell in nb["cells"]:

@@ -1,15 +1,15 @@
 """``python -m analysis briefings``: execute the briefing notebook per audience, render HTML and PDF.
 
 Each parameters file (default ``params/minister.yaml`` and ``params/union.yaml``) is one briefing:
-its values are merged over the notebook's own defaults and checked before any kernel starts. The
+its values are merged over the notebook's own defaults and checked before any notebook starts. The
 notebook is executed with papermill into ``reports/executed/``, then rendered to
 ``reports/briefing-<params file stem>.html`` and ``.pdf``.
 
-Speed: the audiences are forked into a pool of (by default) two worker processes that each execute
-one briefing; on two cores both briefings take little more than one. nbconvert and WeasyPrint take
-about two seconds to import, so they are imported once, in this process, *while* the kernels start
-(that core would otherwise wait), and each executed notebook is then rendered in a second forked
-pool that inherits them.
+Speed (goal: both briefings from the sample in under 8 s on two cores): the notebook's imports
+are loaded once, here, and each briefing is executed in a process forked for it, in that process
+(:mod:`analysis.report.inprocess`) rather than in a kernel that would import everything again.
+A render service forked first imports nbconvert and WeasyPrint on the other core meanwhile, and
+renders each executed notebook in a fork of its own. See :func:`run_jobs`.
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ from analysis.report.params import (  # noqa: E402
 )
 from analysis.report.runner import (  # noqa: E402
     NotebookFailed,
-    describe_parameters,
     execute,
     notebook_defaults,
     store,
@@ -230,11 +229,6 @@ def main(argv: list[str] | None = None) -> int:
         "--jobs", type=int, default=2, help="briefings produced at once (default: 2)"
     )
     parser.add_argument(
-        "--help-notebook",
-        action="store_true",
-        help="list the notebook's parameters (type, default, meaning) and exit",
-    )
-    parser.add_argument(
         "--store",
         nargs="+",
         type=Path,
@@ -251,9 +245,6 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"error: {exc}", file=sys.stderr)
                 return 1
             print(f"stored {_display(stored)}")
-        return 0
-    if args.help_notebook:
-        print(describe_parameters(project_path(args.notebook)))
         return 0
 
     start = time.perf_counter()

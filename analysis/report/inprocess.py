@@ -21,6 +21,8 @@ import base64
 import contextlib
 import io
 import platform
+import warnings
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +112,18 @@ class _Stream(io.TextIOBase):
         return len(text)
 
 
+def _show_warning(
+    stream: _Stream,
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: Any = None,
+    line: str | None = None,
+) -> None:
+    stream.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+
 class _Shell(InteractiveShell):
     """An IPython shell whose outputs go to the running cell instead of a terminal."""
 
@@ -129,10 +143,15 @@ class _Shell(InteractiveShell):
         """Run one code cell, put its outputs and execution count on it; False if it raised."""
         self.outputs = []
         count = self.execution_count
+        stderr = _Stream(self, "stderr")
         with (
             contextlib.redirect_stdout(_Stream(self, "stdout")),
-            contextlib.redirect_stderr(_Stream(self, "stderr")),
+            contextlib.redirect_stderr(stderr),
+            warnings.catch_warnings(),
         ):
+            # Warnings print to the cell's stderr, as in a kernel, even where the caller (a
+            # test runner, say) had them recorded instead.
+            warnings.showwarning = partial(_show_warning, stderr)
             result = self.run_cell(cell.source, store_history=True, cell_id=cell.get("id"))
         cell.outputs = self.outputs
         cell.execution_count = count

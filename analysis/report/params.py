@@ -3,7 +3,7 @@
 papermill passes any ``-p name value`` through, and only warns about a name the notebook does not
 declare, so a typo in a parameters file would otherwise run silently with the default. Each
 notebook's second cell calls :func:`validate_parameters` on its globals; the ``briefings`` command
-calls it on the parameters file before starting a kernel, so a bad value fails in a second with a
+calls it on the parameters file before running any notebook, so a bad value fails in a second with a
 message that names the parameter, not in a traceback from deep inside pandas.
 """
 
@@ -213,7 +213,7 @@ class PageInfo:
     """What every printed page of a briefing shows in its margins (see ``render``).
 
     Defined here, not in ``render``, so that the ``briefings`` command can build its jobs and
-    start the kernels before it imports nbconvert and WeasyPrint.
+    run the notebooks without importing nbconvert and WeasyPrint (its render service does).
     """
 
     title: str

@@ -20,9 +20,13 @@ from papermill.exceptions import PapermillExecutionError
 
 from analysis.report.inprocess import ENGINE_NAME as IN_PROCESS
 
-#: The kernel every notebook runs on: the venv's own ``python3`` (notebooks are stored without a
-#: kernelspec, and a custom kernel name would fail with NoSuchKernel on another machine).
+#: The kernel every notebook runs on: the venv's own ``python3``, the one every Jupyter install
+#: has (a custom kernel name would fail with NoSuchKernel on another machine).
 KERNEL_NAME = "python3"
+
+#: The kernelspec notebooks are stored with: the same for everyone, so it never shows in a diff,
+#: and present, because ``papermill --help-notebook`` needs one (it ignores ``-k``).
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": KERNEL_NAME}
 
 #: Run in every kernel before the notebook. pandera imports pandas-on-Spark (``pyspark.pandas``,
 #: about half a second) only to register a backend for Spark frames; notebooks validate pandas
@@ -69,25 +73,6 @@ def notebook_defaults(notebook: str | Path) -> dict[str, Any]:
         elif isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
             defaults[node.targets[0].id] = ast.literal_eval(node.value)
     return defaults
-
-
-def describe_parameters(notebook: str | Path) -> str:
-    """The notebook's parameters with type, default and comment, as ``papermill --help-notebook``.
-
-    papermill's own ``--help-notebook`` needs a kernelspec in the file, and ours are stored
-    without one (so that no analyst's kernel name leaks into git), so the listing is done here.
-    """
-    from papermill.inspection import _infer_parameters
-
-    nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:
-        cell.metadata.setdefault("tags", [])
-    lines = [f"Parameters of {Path(notebook).name}:"]
-    for p in _infer_parameters(nb, name=KERNEL_NAME, language="python"):
-        lines.append(f"  {p.name}: {p.inferred_type_name} (default {p.default})")
-        if p.help:
-            lines.append(f"      {p.help}")
-    return "\n".join(lines)
 
 
 def execute(
@@ -167,7 +152,7 @@ def store(notebook: str | Path, cwd: str | Path) -> Path:
     Contract cells (``# NBVAL_CHECK_OUTPUT`` with ``keep_output`` metadata) keep the output of
     this run, so nbval compares future runs with it; they keep an execution count of 1 because
     nbval skips a cell that looks never run. Everything else loses outputs and counts, and the
-    kernelspec goes (a custom kernel name would fail elsewhere with NoSuchKernel).
+    kernelspec becomes :data:`KERNELSPEC` whatever the analyst's kernel was called.
     """
     from nbstripout import strip_output
 
@@ -175,7 +160,7 @@ def store(notebook: str | Path, cwd: str | Path) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         executed = execute(notebook, Path(tmp) / notebook.name, {}, cwd)
         nb = nbformat.read(executed, as_version=4)
-    extra = ["metadata.kernelspec", "metadata.papermill", "cell.metadata.papermill"]
+    extra = ["cell.metadata.papermill"]  # notebook metadata is replaced as a whole below
     nb = strip_output(nb, keep_output=False, keep_count=False, keep_id=True, extra_keys=extra)
     for cell in nb.cells:
         if cell.get("metadata", {}).get("keep_output"):
@@ -183,6 +168,6 @@ def store(notebook: str | Path, cwd: str | Path) -> Path:
         if cell.get("metadata", {}).get("tags") == []:
             del cell.metadata["tags"]
         cell.get("metadata", {}).pop("execution", None)
-    nb.metadata = {"language_info": {"name": "python"}}
+    nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
     nbformat.write(nb, notebook)
     return notebook
