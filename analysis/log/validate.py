@@ -107,6 +107,19 @@ def _unknown_reason(name: str, raw: str) -> str:
     return f"{raw!r} is not an allowed {label} ({', '.join(values)}){hint}"
 
 
+def _as_read(raw: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
+    """Arrow text columns (see :func:`read_log`'s ``arrow_text``) as Python strings, empty cells None:
+    rejected rows and their values then read the same however the log was read."""
+    if isinstance(raw, pd.Series):
+        if not isinstance(raw.dtype, pd.ArrowDtype):
+            return raw
+        return pd.Series(raw.to_numpy(dtype=object, na_value=None), index=raw.index, name=raw.name)
+    out = raw.copy()
+    for name in raw.columns:
+        out[name] = _as_read(raw[name])
+    return out
+
+
 class _Problems:
     """Collects problems as small frames, one per check, so that 1M-row logs stay vectorised."""
 
@@ -129,7 +142,7 @@ class _Problems:
                     "column": column,
                     "code": code,
                     "reason": reasons,
-                    "value": self.raw[column][mask].astype(str).to_numpy()
+                    "value": _as_read(self.raw[column][mask]).astype(str).to_numpy()
                     if column in self.raw
                     else "",
                 }
@@ -154,6 +167,10 @@ def _text(raw: pd.DataFrame, name: str) -> pd.Series:
     if name not in raw:
         return pd.Series(None, index=raw.index, dtype=object)
     values = raw[name]
+    if isinstance(values.dtype, pd.ArrowDtype):  # read as Arrow text: no conversion
+        stripped = pc.utf8_trim_whitespace(pa.array(values))
+        stripped = pc.if_else(pc.equal(stripped, ""), None, stripped)
+        return pd.Series(stripped.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
     if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
         values = values.map(lambda v: None if pd.isna(v) else str(v))
     stripped = pc.utf8_trim_whitespace(pa.array(values, type=pa.string(), from_pandas=True))
@@ -189,7 +206,7 @@ def _check_duplicates(raw: pd.DataFrame, ids: pd.Series, problems: _Problems) ->
     if not dup.any():
         return
     reasons = pd.Series(None, index=ids.index, dtype=object)
-    for cid, group in raw[dup].astype(str).groupby(ids[dup], sort=False):
+    for cid, group in _as_read(raw[dup]).astype(str).groupby(ids[dup], sort=False):
         first = group.index[0]
         if len(group.drop_duplicates()) == 1:
             for row in group.index[1:]:
@@ -307,7 +324,7 @@ def validate_frame(raw_log: RawLog, as_of: pd.Timestamp) -> ValidationResult:
     return ValidationResult(
         valid=valid,
         rejected=found,
-        rejected_rows=raw.loc[bad_rows],
+        rejected_rows=_as_read(raw.loc[bad_rows]),
         rows_read=len(raw),
         as_of=as_of,
         path=raw_log.path,
@@ -398,7 +415,7 @@ def validate(raw_log: RawLog, as_of: str | pd.Timestamp | None = None) -> Valida
 
 def validate_file(path: str | Path, as_of: str | pd.Timestamp | None = None) -> ValidationResult:
     """Read and validate a complaint log; raises :class:`NotAComplaintLog` for a file that is not one."""
-    return validate(read_log(path), as_of)
+    return validate(read_log(path, arrow_text=True), as_of)
 
 
 def write_outputs(result: ValidationResult, out_dir: Path) -> dict[str, Path]:
