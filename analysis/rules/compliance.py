@@ -97,13 +97,19 @@ def km_share_within(
     (:func:`analysis.measures.intervals.wilson_where_certain`, shared with the response-time
     measures). Beyond the longest follow-up S(t) is unknown unless it
     already reached 0: ``estimable`` is False and the values are NaN there, rather than a guess.
+
+    Only times up to the last of ``at`` enter S(t) (the number at risk at u is everyone minus
+    those who left before u), so only those are sorted: the same numbers, in the same order, as
+    from sorting everything, at a fraction of the cost when scoring twenty rules on a million
+    complaints.
     """
     at = np.asarray(at, dtype=float)
     nan = np.full(at.shape, np.nan)
     if len(durations) == 0:
         return nan, nan, nan, np.zeros(at.shape, dtype=bool)
-    ordered = np.sort(durations)
-    times, deaths = np.unique(durations[events], return_counts=True)
+    early = durations <= at.max()
+    ordered = np.sort(durations[early])
+    times, deaths = np.unique(durations[early & events], return_counts=True)
     at_risk = len(durations) - np.searchsorted(ordered, times, side="left")
     # Position 0 stands for "before the first event": S = 1, no variance.
     survival = np.concatenate([[1.0], np.cumprod(1.0 - deaths / at_risk)])
@@ -122,7 +128,7 @@ def km_share_within(
     followed = len(durations) - np.searchsorted(ordered, at, side="right")
     followed = followed + np.concatenate([[0], np.cumsum(deaths)])[k]
     share_lo, share_hi = wilson_where_certain(1.0 - s, share_lo, share_hi, followed)
-    estimable = (at <= ordered[-1]) | (s <= 0.0)
+    estimable = (at <= durations.max()) | (s <= 0.0)
     return (
         np.where(estimable, 1.0 - s, np.nan),
         np.where(estimable, share_lo, np.nan),
@@ -144,7 +150,9 @@ class _Coded:
         codes, self.reporters = pd.factorize(times["reported_by"])
         self.reporter_codes = codes[take]
         self.columns = {
-            col: times[col].to_numpy()[take] for pair in EVENT_COLUMNS.values() for col in pair
+            col: times[col].to_numpy(dtype=dtype)[take]
+            for time_col, event_col in EVENT_COLUMNS.values()
+            for col, dtype in ((time_col, float), (event_col, bool))
         }
 
     def deadlines(self, rule: Rule) -> np.ndarray:
@@ -203,8 +211,8 @@ def _score(coded: _Coded, rule: Rule) -> dict[str, np.ndarray]:
     deadline = coded.deadlines(rule)
     scope = ~np.isnan(deadline)
     time_col, event_col = EVENT_COLUMNS[rule.event]
-    hours = coded.columns[time_col].astype(float)[scope]
-    happened = coded.columns[event_col].astype(bool)[scope]
+    hours = coded.columns[time_col][scope]
+    happened = coded.columns[event_col][scope]
     deadline = deadline[scope]
     if evaluation(rule) == SCORED:
         status = np.where(hours > deadline, 1, np.where(happened, 0, 2)).astype(np.int8)
