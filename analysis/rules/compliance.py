@@ -56,9 +56,8 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.log.contract import PLATFORMS
 from analysis.measures.intervals import Z95, wilson, wilson_where_certain
-from analysis.measures.response_times import ALL_GROUPS
+from analysis.measures.response_times import ALL_GROUPS, group_codes
 from analysis.rules.catalogue import Rule
 
 #: Hours of the deadline-sensitivity table: 1 hour to 30 days.
@@ -251,11 +250,8 @@ def _group_codes(times: pd.DataFrame, by: str | None) -> tuple[np.ndarray, list[
     """Group code per complaint (-1: no value) and the labels, platforms in the contract's order."""
     if by is None:
         return np.zeros(len(times), dtype=np.int64), []
-    codes, uniques = pd.factorize(times[by])
-    present = [str(u) for u in uniques]
-    labels = [p for p in PLATFORMS if p in present] + sorted(set(present) - set(PLATFORMS))
-    remap = np.append([labels.index(u) for u in present], -1)
-    return remap[codes], labels
+    codes, labels = group_codes(times[by])
+    return codes, [str(label) for label in labels]
 
 
 def _split(sorted_codes: np.ndarray, labels: list[str], pooled: bool, by: str | None):
