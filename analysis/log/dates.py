@@ -159,8 +159,8 @@ def _parse_slow(text: pd.Series, out: pd.Series, errors: pd.Series) -> None:
 
 def _reject_ambiguous_day_first(values: pd.Series, out: pd.Series, errors: pd.Series) -> None:
     """Where a column holds a US-style date, its day-first dates with day, month <= 12 are guesses."""
-    us = errors.fillna("").str.startswith("looks like a US-style date")
-    if not us.any():
+    reasons = errors.dropna()
+    if not reasons.str.startswith("looks like a US-style date").any():
         return
     text = values.astype("string").str.strip()
     parts = text.str.extract(_UK)
