@@ -81,34 +81,38 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series]:
             dt_values = values.dt.tz_convert(UK_TZ).dt.tz_localize(None)
         return dt_values.astype("datetime64[ns]"), errors
 
-    kind = pd.api.types.infer_dtype(values, skipna=True)
-    if kind in ("string", "empty"):
-        text = values
+    rows = np.arange(len(values))  # positions of the cells read as text
+    if isinstance(values.dtype, pd.ArrowDtype):  # text as read by Arrow: no conversion
+        arrow = pa.array(values)
+    elif pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        arrow = pa.array(values.astype(object), type=pa.string(), from_pandas=True)
     else:  # spreadsheet cells: a mix of dates, numbers and text
         is_dt = values.map(lambda v: isinstance(v, (dt.datetime, dt.date)))
         if is_dt.any():
             out[is_dt] = _from_datetimes(values[is_dt])
         is_number = values.map(lambda v: isinstance(v, (int, float, np.number)) and not pd.isna(v))
         errors[is_number & ~is_dt] = "a number, not a date (" + EXPECTED + ")"
-        text = values[~is_dt & ~is_number]
-    trimmed = pc.utf8_trim_whitespace(
-        pa.array(text.astype(object), type=pa.string(), from_pandas=True)
-    )
+        rows = np.flatnonzero(~is_dt & ~is_number)
+        arrow = pa.array(values.iloc[rows].astype(object), type=pa.string(), from_pandas=True)
+    trimmed = pc.utf8_trim_whitespace(arrow)
     present = pc.fill_null(pc.not_equal(trimmed, ""), False).to_numpy(zero_copy_only=False)
-    text = pd.Series(trimmed.to_numpy(zero_copy_only=False), index=text.index, dtype=object)[
-        present
-    ]
-    if text.empty:
+    cells = trimmed.filter(pa.array(present)).to_numpy(zero_copy_only=False)
+    if not len(cells):
         return out, errors
 
-    # Fast path: the shapes our own exports and most systems write.
+    # Fast path: the shapes our own exports and most systems write. Worked on numpy arrays by
+    # position (label lookups on a million-row index cost more than the parsing).
+    rows = rows[present]
+    stamps = out.to_numpy(copy=True)
     for fmt in ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d/%m/%Y", "%d/%m/%Y %H:%M"):
-        parsed = pd.to_datetime(text, format=fmt, errors="coerce")
+        parsed = pd.to_datetime(cells, format=fmt, errors="coerce")
         hit = parsed.notna()
-        out[hit[hit].index] = parsed[hit]
-        text = text[~hit]
-        if text.empty:
+        stamps[rows[hit]] = parsed[hit]
+        cells, rows = cells[~hit], rows[~hit]
+        if not len(cells):
             break
+    out = pd.Series(stamps, index=values.index)
+    text = pd.Series(cells, index=values.index[rows], dtype=object)
 
     if not text.empty:
         _parse_slow(text, out, errors)

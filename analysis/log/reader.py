@@ -6,12 +6,16 @@ first complaint row 2; in Parquet, rows are numbered from 1. Interpreting values
 A file that is not a complaint log at all raises :class:`NotAComplaintLog` with one clear message.
 
 Text cells are Python strings by default. The validator asks for them as Arrow strings instead
-(``read_log(path, arrow_text=True)``, Parquet only): converting a million-row log's text to Python
-objects took over half a second, and the validator works on Arrow arrays anyway.
+(``read_log(path, arrow_text=True)``): converting a million-row log's text to Python objects took
+over half a second, and the validator works on Arrow arrays anyway. A CSV is then parsed by Arrow's
+multi-threaded reader (2.4 s -> 0.8 s on a million rows) when every row fits the header; any other
+file (a row with more or fewer fields, a blank line, broken quoting) is read by the pandas route,
+which numbers and explains each misfit row exactly as before.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -25,11 +29,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from analysis.log.contract import FIELD_BY_NAME, HEADER_ALIASES, REQUIRED, normalise_header
 
 _HEADER_SEARCH_ROWS = 10
+#: pandas dtypes for Arrow text columns when ``arrow_text`` is asked for: Arrow-backed, no copy.
+_ARROW_TEXT = {t: pd.ArrowDtype(t) for t in (pa.string(), pa.large_string())}
 
 
 class NotAComplaintLog(ValueError):
@@ -119,12 +126,55 @@ def _delimiter(text: str) -> str:
     return max(_DELIMITERS, key=known)
 
 
-def _read_csv(path: Path, data: bytes) -> tuple[pd.DataFrame, dict[int, str]]:
+def _read_csv_arrow(data: bytes, delimiter: str, header: list[str]) -> pd.DataFrame | None:
+    """A well-formed UTF-8 CSV through Arrow, text kept as Arrow strings; None for any other file.
+
+    Every cell is read as text, empty cells as "" (as pandas reads them with ``dtype=str``). Arrow
+    refuses a row whose field count differs from the header's and, since empty lines are not
+    skipped, a blank line too: then None, and the pandas route reads the file. The header row is
+    read as data and compared with the csv module's reading of it, so both agree on the columns.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or len(header) < 2:
+        return None  # UTF-16 (decoded by Python) or a table too narrow to be a log
+    buffer = pa.py_buffer(data)
+    if data.startswith(codecs.BOM_UTF8):
+        buffer = buffer.slice(len(codecs.BOM_UTF8))
+    names = [f"column {i}" for i in range(len(header))]
+    try:
+        table = pa_csv.read_csv(
+            buffer,
+            read_options=pa_csv.ReadOptions(column_names=names),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                newlines_in_values=b'"' in data,  # a line break can only be inside quotes
+                ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    if table.num_rows < 2 or list(table.slice(0, 1).to_pylist()[0].values()) != header:
+        return None
+    frame = table.slice(1).to_pandas(types_mapper=_ARROW_TEXT.get)
+    frame.columns = header
+    return frame
+
+
+def _read_csv(path: Path, data: bytes, arrow_text: bool) -> tuple[pd.DataFrame, dict[int, str]]:
     text = _decode(path, data)
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(): that copies the whole text
         raise NotAComplaintLog(f"{path.name}: the file is empty")
     delimiter = _delimiter(text)
     header = _header_fields(text, delimiter)
+    frame = _read_csv_arrow(data, delimiter, header) if arrow_text else None
+    if frame is not None:
+        frame.index = pd.RangeIndex(2, 2 + len(frame), name="source_row")
+        return frame, {}
     try:
         with warnings.catch_warnings():
             # pandas warns, and drops data, when a row has more fields than the header.
@@ -191,10 +241,6 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     )
 
 
-#: pandas dtypes for Arrow text columns when ``arrow_text`` is asked for: Arrow-backed, no copy.
-_ARROW_TEXT = {t: pd.ArrowDtype(t) for t in (pa.string(), pa.large_string())}
-
-
 def _read_parquet(path: Path, data: bytes, arrow_text: bool) -> pd.DataFrame:
     try:
         table = pq.read_table(pa.BufferReader(data))  # the bytes already read for the checksum
@@ -254,8 +300,9 @@ def match_headers(headers: list[str], source: str) -> tuple[dict[str, str], list
 def read_log(path: str | Path, arrow_text: bool = False) -> RawLog:
     """Read a complaint log file; raise :class:`NotAComplaintLog` when it cannot be one.
 
-    ``arrow_text``: Parquet text columns stay Arrow strings (``pd.ArrowDtype``; empty cells are
-    ``NA``) instead of Python strings (empty cells ``None``), for the validator's speed.
+    ``arrow_text``: text columns of a Parquet file or a well-formed CSV are Arrow strings
+    (``pd.ArrowDtype``; empty Parquet cells are ``NA``) instead of Python strings (empty cells
+    ``None``), for the validator's speed.
     """
     path = Path(path)
     if not path.is_file():
@@ -266,7 +313,7 @@ def read_log(path: str | Path, arrow_text: bool = False) -> RawLog:
     file_format = _sniff_format(path, data[:8])
     malformed: dict[int, str] = {}
     if file_format == "csv":
-        frame, malformed = _read_csv(path, data)
+        frame, malformed = _read_csv(path, data, arrow_text)
     elif file_format == "xlsx":
         frame = _read_xlsx(path)
     else:
