@@ -322,7 +322,8 @@ def read_log(path: str | Path, arrow_text: bool = False) -> RawLog:
     headers = [str(c) for c in frame.columns]
     mapping, ignored = match_headers(headers, path.name)
     frame.columns = headers
-    frame = frame.loc[:, list(mapping)]
+    if list(mapping) != headers:  # selecting columns copies them all: only when some are dropped
+        frame = frame.loc[:, list(mapping)]
     frame.columns = [mapping[h] for h in mapping]
 
     # A row is blank when every cell is empty; test the cheap id column first (1M-row logs).

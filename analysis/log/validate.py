@@ -167,6 +167,8 @@ def _text(raw: pd.DataFrame, name: str) -> pd.Series:
     if name not in raw:
         return pd.Series(None, index=raw.index, dtype=object)
     values = raw[name]
+    if not isinstance(values.dtype, pd.ArrowDtype) and values.isna().all():
+        return pd.Series(None, index=raw.index, dtype=object)  # e.g. free text left out
     if isinstance(values.dtype, pd.ArrowDtype):  # read as Arrow text: no conversion
         stripped = pc.utf8_trim_whitespace(pa.array(values))
         stripped = pc.if_else(pc.equal(stripped, ""), None, stripped)
@@ -264,10 +266,11 @@ def _timestamp(raw: pd.DataFrame, name: str, problems: _Problems) -> tuple[pd.Se
             True, index=raw.index
         )
     stamps, errors = parse_timestamps(raw[name])
-    empty = stamps.isna() & errors.isna()
     bad = errors.dropna()
+    empty = stamps.isna()
     if bad.empty:
         return stamps, empty
+    empty[bad.index] = False  # a bad date is not an empty cell
     codes = pd.Series("bad_date", index=bad.index)
     codes[bad.str.startswith("looks like a US-style")] = "us_date"
     codes[bad.str.startswith("ambiguous date")] = "ambiguous_date"
@@ -285,7 +288,11 @@ def validate_frame(raw_log: RawLog, as_of: pd.Timestamp) -> ValidationResult:
     distinct = {
         f.name: _Distinct(raw, f.name) for f in FIELDS if f.dtype in ("category", "categories")
     }
-    texts = {f.name: _text(raw, f.name) for f in FIELDS if f.dtype == "string"}
+    texts = {
+        f.name: ids if f.name == "complaint_id" else _text(raw, f.name)
+        for f in FIELDS
+        if f.dtype == "string"
+    }
     empty: dict[str, pd.Series] = {name: text.isna() for name, text in texts.items()}
     empty.update({name: column.empty() for name, column in distinct.items()})
     clean: dict[str, pd.Series] = {}
@@ -337,7 +344,9 @@ def validate_frame(raw_log: RawLog, as_of: pd.Timestamp) -> ValidationResult:
 def _check_timeline(clean: dict[str, pd.Series], as_of: pd.Timestamp, problems: _Problems) -> None:
     received, reported = clean["received_at"], clean["reported_at"]
     response, removed = clean["first_response_at"], clean["removed_at"]
-    outcome, reporter = clean["outcome"], clean["reported_by"]
+    # As categoricals, the comparisons below cost a few ms each on a million rows, not ~30 ms.
+    outcome = clean["outcome"].astype("category")
+    reporter = clean["reported_by"].astype("category")
 
     for name in TIMESTAMP_COLUMNS:
         later = clean[name] > as_of
@@ -402,7 +411,9 @@ def _check_timeline(clean: dict[str, pd.Series], as_of: pd.Timestamp, problems: 
     for mask, column, template in rules:
         mask = mask.fillna(False)
         if "{o" in template:
-            reason = outcome[mask].map(lambda o, t=template: t.format(o=o)).reindex(mask.index)
+            reason = (
+                clean["outcome"][mask].map(lambda o, t=template: t.format(o=o)).reindex(mask.index)
+            )
             problems.add(mask, column, "outcome_contradiction", reason)
         else:
             problems.add(mask, column, "outcome_contradiction", template)
