@@ -168,7 +168,7 @@ def _text(raw: pd.DataFrame, name: str) -> pd.Series:
         return pd.Series(None, index=raw.index, dtype=object)
     values = raw[name]
     if not isinstance(values.dtype, pd.ArrowDtype) and values.isna().all():
-        return pd.Series(None, index=raw.index, dtype=object)  # e.g. free text left out
+        return pd.Series(np.full(len(raw), None, dtype=object), index=raw.index)  # no free text
     if isinstance(values.dtype, pd.ArrowDtype):  # read as Arrow text: no conversion
         stripped = pc.utf8_trim_whitespace(pa.array(values))
         stripped = pc.if_else(pc.equal(stripped, ""), None, stripped)
