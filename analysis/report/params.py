@@ -2,7 +2,8 @@
 
 papermill passes any ``-p name value`` through, and only warns about a name the notebook does not
 declare, so a typo in a parameters file would otherwise run silently with the default. Each
-notebook's second cell calls :func:`validate_parameters` on its globals; the ``briefings`` command
+notebook's second cell calls :func:`validate_parameters` on its globals (the common
+:func:`analysis.parameters.check_parameters` with this module's model); the ``briefings`` command
 calls it on the parameters file before running any notebook, so a bad value fails in a second with a
 message that names the parameter, not in a traceback from deep inside pandas.
 """
@@ -17,10 +18,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from analysis.config import SUPPRESSION_THRESHOLD, project_path
 from analysis.log.contract import NATIONS, PLATFORMS
+from analysis.parameters import ParameterError, check_parameters
 
 Audience = Literal["minister", "union"]
 
@@ -38,10 +40,6 @@ AUDIENCE_LABELS: dict[str, str] = {
 #: A protective marking is printed as given; it must look like one (capitals, e.g. "OFFICIAL",
 #: "OFFICIAL-SENSITIVE") so that a value such as a file path cannot end up in every page's margin.
 MARKING_PATTERN = re.compile(r"^[A-Z][A-Z0-9 :\-]{2,59}$")
-
-
-class ParameterError(ValueError):
-    """A notebook parameter has a bad value; the message names each bad parameter."""
 
 
 class BriefingParameters(BaseModel):
@@ -166,26 +164,8 @@ def _check_members(
 
 
 def validate_parameters(values: Mapping[str, Any]) -> BriefingParameters:
-    """Check a notebook's parameters; raise :class:`ParameterError` naming every bad one.
-
-    ``values`` may be a notebook's ``globals()``: only the model's field names are read from it.
-    """
-    given = {name: values[name] for name in BriefingParameters.model_fields if name in values}
-    try:
-        return BriefingParameters(**given)
-    except ValidationError as exc:
-        raise ParameterError(_explain(exc)) from None
-
-
-def _explain(exc: ValidationError) -> str:
-    lines = []
-    for error in exc.errors():
-        name = str(error["loc"][0]) if error["loc"] else "parameters"
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] != "value_error" and "input" in error:
-            message += f" (got {error['input']!r})"
-        lines.append(f"parameter {name!r}: {message}")
-    return "bad notebook parameter(s):\n  " + "\n  ".join(lines)
+    """Check a notebook's parameters (its ``globals()``, say); :class:`ParameterError` if bad."""
+    return check_parameters(BriefingParameters, values)
 
 
 def load_params_file(path: str | Path) -> dict[str, Any]:

@@ -9,11 +9,10 @@ downloaded archives, into a cache folder under ``reports/`` (never into data/).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from analysis.config import EXTERNAL_DIR, REPORTS_DIR, project_path
 from analysis.tdb.archive import CHUNK_NAME, build_archive
@@ -70,19 +69,12 @@ class TdbParameters(BaseModel):
             )
         return value
 
+    @model_validator(mode="after")
+    def _days_in_order(self) -> TdbParameters:
+        if self.tdb_from and self.tdb_to and self.tdb_from > self.tdb_to:
+            raise ValueError(f"tdb_from ({self.tdb_from}) is after tdb_to ({self.tdb_to})")
+        return self
+
     def dataset(self) -> Path:
         """The dataset folder, building the fixture dataset when none is given."""
         return project_path(self.tdb_dataset) if self.tdb_dataset else fixture_dataset()
-
-
-def validate_tdb_parameters(values: Mapping[str, Any]) -> TdbParameters:
-    """Check notebook 05's TDB parameters (read from its globals); errors name the parameter."""
-    given = {name: values[name] for name in TdbParameters.model_fields if name in values}
-    try:
-        params = TdbParameters(**given)
-    except ValidationError as exc:
-        lines = [f"parameter {e['loc'][0]!r}: {e['msg']}" for e in exc.errors()]
-        raise ValueError("bad notebook parameter(s):\n  " + "\n  ".join(lines)) from None
-    if params.tdb_from and params.tdb_to and params.tdb_from > params.tdb_to:
-        raise ValueError("bad notebook parameter(s):\n  parameter 'tdb_from': after tdb_to")
-    return params

@@ -1,23 +1,17 @@
 """Parameters of the text notebooks (06 categories, 07 legislation), validated with pydantic.
 
-Papermill only warns about an unknown parameter and passes any type through, so each notebook's
-second cell hands its globals to one of these models: a wrong type, a missing file or an unknown
-category stops the run with a message naming the parameter. Paths are relative to the project root
+Each notebook's second cell checks its globals against one of these models with
+:func:`analysis.parameters.check_parameters`: a wrong type, a missing file or an unknown category
+stops the run with a message naming the parameter. Paths are relative to the project root
 (whatever the working directory: JupyterLab runs in ``notebooks/``, papermill anywhere).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from analysis.config import PROJECT_ROOT, project_path
 from analysis.log.contract import CATEGORIES
-
-
-class ParameterError(ValueError):
-    """A notebook parameter is wrong; the message names it."""
 
 
 def _existing(value: str) -> str:
@@ -66,13 +60,3 @@ class LegislationParameters(BaseModel):
         if not project_path(value).is_dir():
             raise ValueError(f"directory not found: {value}")
         return value
-
-
-def validate_parameters(model: type[BaseModel], namespace: dict[str, Any]) -> BaseModel:
-    """The notebook's parameters (its globals) checked against ``model``; one clear error if not."""
-    names = model.model_fields
-    try:
-        return model.model_validate({k: v for k, v in namespace.items() if k in names})
-    except ValidationError as exc:
-        lines = [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()]
-        raise ParameterError("bad notebook parameter(s):\n" + "\n".join(lines)) from None
