@@ -9,9 +9,12 @@ returned in the contract's canonical form and checked against :data:`VALIDATED_S
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
+import importlib
 import re
 import sys
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -426,7 +429,18 @@ def validate(raw_log: RawLog, as_of: str | pd.Timestamp | None = None) -> Valida
 
 def validate_file(path: str | Path, as_of: str | pd.Timestamp | None = None) -> ValidationResult:
     """Read and validate a complaint log; raises :class:`NotAComplaintLog` for a file that is not one."""
-    return validate(read_log(path, arrow_text=True), as_of)
+    # pandera imports its check backends (and hypothesis) on first use, about 0.3 s: on a thread,
+    # that overlaps with Arrow reading the file, which releases the GIL.
+    warm = threading.Thread(target=_import_schema_checks, daemon=True)
+    warm.start()
+    raw_log = read_log(path, arrow_text=True)
+    warm.join()
+    return validate(raw_log, as_of)
+
+
+def _import_schema_checks() -> None:
+    with contextlib.suppress(ImportError):  # a pandera without this module imports on first use
+        importlib.import_module("pandera.backends.pandas.builtin_checks")
 
 
 def write_outputs(result: ValidationResult, out_dir: Path) -> dict[str, Path]:
