@@ -334,7 +334,10 @@ def validate_frame(raw_log: RawLog, as_of: pd.Timestamp) -> ValidationResult:
     return ValidationResult(
         valid=valid,
         rejected=found,
-        rejected_rows=_as_read(raw.loc[bad_rows]),
+        # (an empty .loc costs ~30 ms on a million rows; the empty frame is the same)
+        rejected_rows=_as_read(
+            raw.loc[bad_rows] if len(bad_rows) else raw.iloc[:0].set_axis(bad_rows)
+        ),
         rows_read=len(raw),
         as_of=as_of,
         path=raw_log.path,
