@@ -196,6 +196,7 @@ def complaint_times(log: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
             "removed": removed,
         },
         columns=list(TIME_COLUMNS),
+        copy=False,  # the arrays are new: stacking them into blocks copied 0.17 s worth
     )
 
 
