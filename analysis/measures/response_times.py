@@ -459,11 +459,11 @@ def _logrank_from_counts(exits: np.ndarray, died: np.ndarray, groups: list[str])
     if len(groups) < 2:
         return None
     n_groups = len(groups)
-    exits, died = exits.astype(float), died.astype(float)
-    # at risk at time k: everyone whose time is >= k (reverse cumulative sum of exits)
-    at_risk = np.cumsum(exits[::-1], axis=0)[::-1]
-    n_all, d_all = at_risk.sum(axis=1), died.sum(axis=1)
-    z = died.sum(axis=0) - (at_risk * (d_all / n_all)[:, None]).sum(axis=0)
+    # at risk at time k: everyone whose time is >= k (reverse cumulative sum of exits). Counts are
+    # summed as integers and converted once: exact, so the same floats as summing floats.
+    at_risk = np.cumsum(exits[::-1], axis=0)[::-1].astype(float)
+    n_all, d_all = at_risk.sum(axis=1), died.sum(axis=1).astype(float)
+    z = died.sum(axis=0).astype(float) - (at_risk * (d_all / n_all)[:, None]).sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ties = np.where(n_all > 1, (n_all - d_all) / (n_all - 1), 1.0)
     factor = ties * d_all / n_all**2
