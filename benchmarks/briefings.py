@@ -4,8 +4,9 @@
 
 Routes, each producing the minister's and the union's PDF:
 
-- ``python -m analysis briefings``: one process, papermill + nbconvert + WeasyPrint imported once,
-  the two audiences executed and rendered in a forked pool of two;
+- ``python -m analysis briefings``: the notebook's imports paid once, each audience executed
+  in-process in a fork of its own, rendered by a service that imported nbconvert and WeasyPrint
+  meanwhile (see ``analysis/report/briefings.py``);
 - the plain route a user would otherwise script, one CLI after another per audience:
   ``papermill``, ``jupyter nbconvert --to html --no-input``, ``weasyprint``.
 
