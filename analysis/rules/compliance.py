@@ -138,8 +138,9 @@ def km_share_within(
 
 class _Coded:
     """The columns rules read, factorised once so that scoring twenty rules costs little more
-    than scoring one: a million complaints hold only a few hundred distinct category sets.
-    ``order`` permutes the rows (to group them by platform once, not once per rule)."""
+    than scoring one: a million complaints hold only a few hundred distinct category sets, and a
+    rule's deadline depends on nothing else than the set and who reported (``combo`` numbers
+    each row's pair). ``order`` permutes the rows (to group them by platform once, not per rule)."""
 
     def __init__(self, times: pd.DataFrame, order: np.ndarray | None = None) -> None:
         take = slice(None) if order is None else order
@@ -148,27 +149,32 @@ class _Coded:
         self.category_sets = [frozenset(str(c).split(";")) for c in combos]
         codes, self.reporters = pd.factorize(times["reported_by"])
         self.reporter_codes = codes[take]
+        # pair number: (category code + 1) * (reporters + 1) + reporter code + 1; code -1 -> slot 0
+        self.combo = (self.category_codes + 1) * (len(self.reporters) + 1) + self.reporter_codes + 1
         self.columns = {
             col: times[col].to_numpy(dtype=dtype)[take]
             for time_col, event_col in EVENT_COLUMNS.values()
             for col, dtype in ((time_col, float), (event_col, bool))
         }
 
-    def deadlines(self, rule: Rule) -> np.ndarray:
-        """Each complaint's deadline in hours: NaN out of scope, inf when the rule fixes no hours."""
+    def deadline_table(self, rule: Rule) -> np.ndarray:
+        """The deadline in hours per ``combo``: NaN out of scope, inf when the rule fixes no hours."""
         covered = set(rule.categories)
-        per_set = np.full(len(self.category_sets) + 1, np.nan)  # last slot: code -1, no categories
+        per_set = np.full(len(self.category_sets) + 1, np.nan)  # slot 0: code -1, no categories
         for i, categories in enumerate(self.category_sets):
             if covered & categories:
-                per_set[i] = rule.deadline_for(categories) if rule.fixed_deadline else np.inf
-        deadline = per_set[self.category_codes]
+                per_set[i + 1] = rule.deadline_for(categories) if rule.fixed_deadline else np.inf
         allowed = CLOCK_REPORTERS[rule.clock_starts]
-        if allowed is not None:
-            # dtype=bool: with no reporter recorded the list is empty and np.append alone would
-            # give a float array, which ``~`` refuses. The last slot is code -1 (not recorded).
-            may_start = np.array([*(r in allowed for r in self.reporters), False], dtype=bool)
-            deadline[~may_start[self.reporter_codes]] = np.nan
-        return deadline
+        # Slot 0 is reporter code -1 (not recorded): it starts only a clock anyone can start.
+        may_start = np.array(
+            [allowed is None, *(allowed is None or r in allowed for r in self.reporters)],
+            dtype=bool,
+        )
+        return np.where(may_start[None, :], per_set[:, None], np.nan).ravel()
+
+    def deadlines(self, rule: Rule) -> np.ndarray:
+        """Each complaint's deadline in hours: NaN out of scope, inf when the rule fixes no hours."""
+        return self.deadline_table(rule)[self.combo]
 
 
 #: The shares (with their interval bounds) of :func:`compliance_table`, all floats.
@@ -205,14 +211,14 @@ STATUSES: tuple[str, ...] = ("compliant", "breached", "undetermined")
 
 
 def _score(coded: _Coded, rule: Rule) -> dict[str, np.ndarray]:
-    """Scope mask and, for complaints in scope, deadline, hours, event flag and status code
-    (index into :data:`STATUSES`; -1 when the rule is not scored)."""
-    deadline = coded.deadlines(rule)
-    scope = ~np.isnan(deadline)
+    """Rows in scope (positions, ascending) and, for them, deadline, hours, event flag and status
+    code (index into :data:`STATUSES`; -1 when the rule is not scored)."""
+    table = coded.deadline_table(rule)
+    scope = np.flatnonzero(~np.isnan(table)[coded.combo])
     time_col, event_col = EVENT_COLUMNS[rule.event]
     hours = coded.columns[time_col][scope]
     happened = coded.columns[event_col][scope]
-    deadline = deadline[scope]
+    deadline = table[coded.combo[scope]]
     if evaluation(rule) == SCORED:
         status = np.where(hours > deadline, 1, np.where(happened, 0, 2)).astype(np.int8)
     else:
@@ -236,7 +242,9 @@ def complaint_compliance(times: pd.DataFrame, rule: Rule) -> pd.DataFrame:
     """
     scored = _score(_Coded(times), rule)
     names = np.array([*STATUSES, evaluation(rule)], dtype=object)  # code -1 -> last
-    in_scope = times.loc[scored["scope"], ["complaint_id", "platform", "categories", "reported_by"]]
+    in_scope = times[["complaint_id", "platform", "categories", "reported_by"]].iloc[
+        scored["scope"]
+    ]
     return in_scope.assign(
         rule_id=rule.id,
         deadline_hours=scored["deadline"],
