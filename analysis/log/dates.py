@@ -114,9 +114,9 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     out = pd.Series(stamps, index=values.index)
     text = pd.Series(cells, index=values.index[rows], dtype=object)
 
-    if not text.empty:
+    if not text.empty:  # US-style dates, the only reason to doubt others, come from here
         _parse_slow(text, out, errors)
-    _reject_ambiguous_day_first(values, out, errors)
+        _reject_ambiguous_day_first(values, out, errors)
     return out, errors
 
 
