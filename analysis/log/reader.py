@@ -22,6 +22,7 @@ import io
 import warnings
 import zipfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -312,12 +313,17 @@ def read_log(path: str | Path, arrow_text: bool = False) -> RawLog:
         raise NotAComplaintLog(f"{path.name}: the file is empty")
     file_format = _sniff_format(path, data[:8])
     malformed: dict[int, str] = {}
-    if file_format == "csv":
-        frame, malformed = _read_csv(path, data, arrow_text)
-    elif file_format == "xlsx":
-        frame = _read_xlsx(path)
-    else:
-        frame = _read_parquet(path, data, arrow_text)
+    # hashlib releases the GIL on large inputs: the checksum (0.2 s for 240 MB) runs on a thread
+    # while the file is parsed.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        checksum = pool.submit(lambda: hashlib.sha256(data).hexdigest())
+        if file_format == "csv":
+            frame, malformed = _read_csv(path, data, arrow_text)
+        elif file_format == "xlsx":
+            frame = _read_xlsx(path)
+        else:
+            frame = _read_parquet(path, data, arrow_text)
+        sha256 = checksum.result()
 
     headers = [str(c) for c in frame.columns]
     mapping, ignored = match_headers(headers, path.name)
@@ -340,7 +346,7 @@ def read_log(path: str | Path, arrow_text: bool = False) -> RawLog:
     return RawLog(
         frame=frame,
         path=path,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         file_format=file_format,
         original_headers={name: header for header, name in mapping.items()},
         ignored_columns=ignored,
