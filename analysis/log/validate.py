@@ -207,7 +207,13 @@ class _Distinct:
 
 def _check_duplicates(raw: pd.DataFrame, ids: pd.Series, problems: _Problems) -> None:
     """Exact copies of a row: keep the first, reject the copies. Different rows sharing an id: reject all."""
-    dup = ids.notna() & ids.duplicated(keep=False)
+    present = ids.notna()
+    # Distinct hashes mean distinct ids (equal ids hash equally): on a million ids, hashing and
+    # sorting the hashes takes half the time of pandas' duplicate search, only needed when two collide.
+    hashes = np.sort(pd.util.hash_array(ids.to_numpy()[present.to_numpy()], categorize=False))
+    if not (hashes[1:] == hashes[:-1]).any():
+        return
+    dup = present & ids.duplicated(keep=False)
     if not dup.any():
         return
     reasons = pd.Series(None, index=ids.index, dtype=object)
