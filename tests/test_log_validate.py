@@ -381,3 +381,37 @@ def test_parquet_lists_of_categories_read_as_the_joined_text(tmp_path):
     result = validate_file(tmp_path / "lists.parquet", SAMPLE_AS_OF)
     assert result.n_valid == 4
     assert result.valid["categories"].tolist() == frame["categories"].map(";".join).tolist()
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+def test_arrow_and_python_text_give_the_same_validation(tmp_path, suffix):
+    """validate_file reads text as Arrow strings (CSV through pyarrow.csv); the result must be the
+    one the Python-string reading gives: same valid frame, same rejections, values and rows."""
+    from analysis.log.validate import validate
+
+    messy = pd.read_csv(SAMPLE_MESSY_LOG, dtype=str, keep_default_na=False)
+    messy.iloc[::7, 2] = "  " + messy.iloc[::7, 2] + " "  # padding to trim
+    messy.iloc[3, 0] = ""  # a required field left empty
+    path = tmp_path / f"log{suffix}"
+    if suffix == ".csv":
+        messy.to_csv(path, index=False)
+    else:
+        messy.where(messy != "", None).to_parquet(path, index=False)  # empty cells as nulls
+    arrow = validate(read_log(path, arrow_text=True), SAMPLE_AS_OF)
+    python = validate(read_log(path), SAMPLE_AS_OF)
+    assert isinstance(read_log(path, arrow_text=True).frame.iloc[:, 0].dtype, pd.ArrowDtype)
+    assert arrow.n_rejected > 0
+    pd.testing.assert_frame_equal(arrow.valid, python.valid)
+    pd.testing.assert_frame_equal(arrow.rejected, python.rejected)
+    pd.testing.assert_frame_equal(arrow.rejected_rows, python.rejected_rows)
+
+
+def test_a_csv_pyarrow_cannot_read_as_a_table_keeps_its_row_numbers(tmp_path):
+    """A blank line and an over-long row send the CSV to the pandas route: rows keep their numbers."""
+    lines = SAMPLE_LOG.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / "log.csv"
+    path.write_text("\n".join([*lines[:3], "", lines[3] + ",stray", *lines[4:6]]) + "\n")
+    result = validate_file(path, SAMPLE_AS_OF)
+    assert result.blank_rows == 1
+    assert result.rejected[["source_row", "code"]].values.tolist() == [[5, "malformed_row"]]
+    assert result.valid.index.tolist() == [2, 3, 6, 7]
