@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import time
 
 import nbformat
 import pytest
@@ -17,6 +19,9 @@ CELLS = [
     "print(greeting)\nprint('twice')\nwarnings.warn('careful')",
     "display(Markdown(f'**{greeting}**'))\n{'answer': 42}",
     "%time x = 1",
+    "h = display(Markdown('one'), display_id=True)\nh.update(Markdown('two'))",
+    "import helper_beside_notebook\nhelper_beside_notebook.VALUE",
+    "%matplotlib inline",
 ]
 
 
@@ -27,6 +32,7 @@ def _notebook(tmp_path, cells: list[str]) -> str:
     nb.cells[1].metadata["tags"] = ["parameters"]
     path = tmp_path / "test.ipynb"
     nbformat.write(nb, path)
+    (tmp_path / "helper_beside_notebook.py").write_text("VALUE = 'found beside'\n")
     return str(path)
 
 
@@ -57,11 +63,22 @@ def test_in_process_outputs_are_the_kernels(tmp_path) -> None:
     kernel = execute(notebook, tmp_path / "kernel.ipynb", params, cwd=tmp_path)
     here = execute(notebook, tmp_path / "here.ipynb", params, cwd=tmp_path, in_process=True)
     assert _outputs(here) == _outputs(kernel)
-    printed, shown = _outputs(here)[2:4]
+    printed, shown, _, updated, beside = _outputs(here)[2:7]
     assert printed[0] == ("stream", "stdout", "bonjour", None)  # two prints, one output
     assert printed[1] == ("stream", "stderr", "UserWarning: careful", None)
     assert shown[0][3]["text/markdown"] == "**bonjour**"
     assert shown[1][0] == "execute_result" and shown[1][3]["text/plain"] == "{'answer': 42}"
+    assert [o[3]["text/markdown"] for o in updated] == ["two"]  # replaced, not appended
+    assert beside[0][3]["text/plain"] == "'found beside'"
+
+
+def test_an_error_shown_by_a_display_fails_the_cell(tmp_path) -> None:
+    broken = (
+        "class Broken:\n    def _repr_html_(self):\n        raise ValueError('no html')\nBroken()"
+    )
+    notebook = _notebook(tmp_path, [*CELLS[:2], broken, "print('not reached')"])
+    with pytest.raises(NotebookFailed, match=r"cell 3 .* failed: ValueError: no html"):
+        execute(notebook, tmp_path / "out.ipynb", {}, cwd=tmp_path, in_process=True)
 
 
 def test_a_failing_cell_is_named_as_with_a_kernel(tmp_path) -> None:
@@ -113,6 +130,33 @@ def test_every_call_gets_a_fresh_fork_of_this_process() -> None:
     assert all(state == [n] for n, state, _ in results)  # nothing left by an earlier call
     assert len({pid for _, _, pid in results} | {os.getpid()}) == 6
     assert _STATE == []  # and nothing comes back to the parent
+
+
+def _orphan_pid(read: int) -> int:
+    """Fork a child that waits forever; return its pid (from inside a process that then ends)."""
+    forks = Forks(1)
+    forks.start(time.sleep, 600)
+    child = next(iter(forks._running.values()))[1]
+    os.write(read, str(child.pid).encode())
+    os._exit(0)
+
+
+def test_children_end_with_their_parent() -> None:
+    read, write = os.pipe()
+    middle = os.fork()
+    if middle == 0:  # a stand-in for the briefings command, ending abruptly
+        _orphan_pid(write)
+    os.waitpid(middle, 0)
+    child = int(os.read(read, 32))
+    for _ in range(100):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        pytest.fail("a child outlived its parent")
 
 
 def test_a_child_error_or_death_comes_back_as_an_exception() -> None:

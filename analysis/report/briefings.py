@@ -15,6 +15,7 @@ renders each executed notebook in a fork of its own. See :func:`run_jobs`.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import multiprocessing
 import sys
@@ -145,14 +146,14 @@ def render_service(jobs: Connection, spare: Connection, workers: int) -> dict[st
     core while the parent imports the notebook's modules on the other. Receives ``(job,
     seconds executing)`` pairs until ``None``; returns each job's seconds in all, or its error.
     """
-    spare.close()  # the parent's sending end: closed here, so a parent that dies means EOF
+    spare.close()  # this copy of the parent's sending end is not for the service to use
     import analysis.report.render  # noqa: F401  (the point of this process)
 
     renders = Forks(workers)
     try:
         while (item := jobs.recv()) is not None:
             renders.start(render_job, *item)
-    except EOFError:  # the parent is gone: finish what was started
+    except EOFError:  # every sending end closed without the closing None: finish what started
         pass
     return {call.args[0].name: portable(outcome) for call, outcome in renders.finished()}
 
@@ -183,13 +184,17 @@ def run_jobs(jobs: list[Job], workers: int) -> list[str]:
             if isinstance(outcome, BaseException):
                 failed[job.name] = _failure(job.name, outcome)
             else:
-                send.send((job, outcome))
+                # A dead service cannot take the job; its death is reported below.
+                with contextlib.suppress(OSError):
+                    send.send((job, outcome))
     finally:
-        send.send(None)
+        with contextlib.suppress(OSError):
+            send.send(None)
         send.close()
     for _, rendered in service.finished():
         if isinstance(rendered, BaseException):  # the service itself failed: no job rendered
-            rendered = {job.name: rendered for job in jobs if job.name not in failed}
+            lost = RuntimeError(f"rendering failed: {type(rendered).__name__}: {rendered}")
+            rendered = {job.name: lost for job in jobs if job.name not in failed}
         for name, outcome in rendered.items():
             if isinstance(outcome, BaseException):
                 failed[name] = _failure(name, outcome)

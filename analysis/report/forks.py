@@ -9,14 +9,21 @@ what this process had imported when the call started.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
+import os
 import pickle
+import signal
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
+
+#: prctl option: the signal a child gets when its parent ends (linux/prctl.h).
+_PR_SET_PDEATHSIG = 1
 
 
 class ChildDied(RuntimeError):
@@ -40,7 +47,19 @@ def portable(outcome: Any) -> Any:
     return outcome
 
 
-def _child(call: Call, send: Connection) -> None:
+def _die_with(parent: int) -> None:
+    """Linux: have the kernel end this child (SIGTERM) when its parent ends, however it ends.
+
+    Without it, a command stopped with SIGTERM or killed would leave its notebooks running.
+    """
+    with contextlib.suppress(AttributeError, OSError):  # not Linux: children may outlive it
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent ended before the request was made
+        os._exit(1)
+
+
+def _child(call: Call, send: Connection, parent: int) -> None:
+    _die_with(parent)
     try:
         outcome: Any = call.function(*call.args)
     except BaseException as exc:  # the parent reports it; the child only carries it home
@@ -68,7 +87,7 @@ class Forks:
             call = self._waiting.popleft()
             receive, send = self._context.Pipe(duplex=False)
             # Not a daemon: a child may fork children of its own.
-            process = self._context.Process(target=_child, args=(call, send))
+            process = self._context.Process(target=_child, args=(call, send, os.getpid()))
             process.start()
             send.close()  # the child holds the only sending end: its exit means end of file
             self._running[receive] = (call, process)

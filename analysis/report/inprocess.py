@@ -22,6 +22,7 @@ import base64
 import contextlib
 import io
 import platform
+import sys
 import warnings
 from functools import partial
 from pathlib import Path
@@ -59,15 +60,32 @@ def _jsonable(data: dict[str, Any]) -> dict[str, Any]:
 
 
 class _Publisher(DisplayPublisher):
-    """``display()`` appends a ``display_data`` output to the running cell."""
+    """``display()`` appends a ``display_data`` output to the running cell.
+
+    ``display(..., display_id=...)`` and its ``update()`` replace the earlier output with that id
+    in place, wherever it is, as JupyterLab and nbclient do.
+    """
 
     def publish(  # type: ignore[override]
-        self, data: dict[str, Any], metadata: dict[str, Any] | None = None, **_: Any
+        self,
+        data: dict[str, Any],
+        metadata: dict[str, Any] | None = None,
+        *,
+        transient: dict[str, Any] | None = None,
+        update: bool = False,
+        **_: Any,
     ) -> None:
+        display_id = (transient or {}).get("display_id")
         output = nbformat.v4.new_output(
             "display_data", data=_jsonable(data), metadata=metadata or {}
         )
+        shown = self.shell.displayed.setdefault(display_id, []) if display_id else []
+        if update:
+            for earlier in shown:
+                earlier.data, earlier.metadata = output.data, output.metadata
+            return
         self.shell.outputs.append(output)
+        shown.append(output)
 
     def clear_output(self, wait: bool = False) -> None:
         self.shell.outputs.clear()
@@ -133,7 +151,11 @@ class _Shell(InteractiveShell):
 
     def __init__(self, **kwargs: Any) -> None:
         self.outputs: list[nbformat.NotebookNode] = []
+        self.displayed: dict[str, list[nbformat.NotebookNode]] = {}  # outputs by display id
         super().__init__(**kwargs)
+
+    def enable_gui(self, gui: str | None = None) -> None:
+        """No event loop to start: ``%matplotlib inline`` needs none, and there is no screen."""
 
     def _showtraceback(self, etype: type, evalue: BaseException, stb: list[str]) -> None:
         self.outputs.append(
@@ -156,7 +178,9 @@ class _Shell(InteractiveShell):
             result = self.run_cell(cell.source, store_history=True, cell_id=cell.get("id"))
         cell.outputs = self.outputs
         cell.execution_count = count
-        return result.success
+        # An error shown without failing the run (a broken _repr_html_, say) still fails the
+        # cell, as with a kernel: papermill stops at any cell with an error output.
+        return result.success and not any(o.output_type == "error" for o in self.outputs)
 
 
 def _fresh_shell() -> _Shell:
@@ -175,6 +199,8 @@ class InProcessEngine(Engine):
     def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **_: Any) -> None:
         shell = _fresh_shell()
         nb_man.nb.metadata["language_info"] = dict(LANGUAGE_INFO)
+        # A kernel finds modules beside the notebook (papermill has moved to its folder).
+        sys.path.insert(0, "")
         try:
             for index, cell in enumerate(nb_man.nb.cells):
                 nb_man.cell_start(cell, index)
@@ -185,6 +211,7 @@ class InProcessEngine(Engine):
                 finally:
                     nb_man.cell_complete(cell, cell_index=index)
         finally:
+            sys.path.remove("")
             _Shell.clear_instance()
 
 
