@@ -102,6 +102,7 @@ def test_briefings_command_refuses_bad_params_before_any_kernel(tmp_path, capsys
     assert briefings_main(["--params", str(path), "--out-dir", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "parameter 'nations'" in err and "Englund" in err
+    assert f"{path}: bad notebook parameter(s)" in err  # which file, when several are given
     assert not list(tmp_path.glob("*.pdf"))
 
 

@@ -102,7 +102,10 @@ def make_job(params_file: Path, notebook: Path, out_dir: Path, today: dt.date) -
     """Merge a parameters file over the notebook's defaults and check them (ParameterError)."""
     given = load_params_file(params_file)
     merged = {**notebook_defaults(notebook), **given}
-    checked = validate_parameters(merged)
+    try:
+        checked = validate_parameters(merged)
+    except ParameterError as exc:  # say which file, when several are given
+        raise ParameterError(f"{_display(project_path(params_file))}: {exc}") from None
     page = PageInfo(
         title=AUDIENCE_TITLES[checked.audience],
         audience=AUDIENCE_LABELS[checked.audience],

@@ -6,9 +6,12 @@ run starts two of them. The ``briefings`` command has those modules imported alr
 each notebook here instead, in a process forked for that notebook alone (so no state passes from
 one notebook to another, or back to the command).
 
-Each notebook runs in a fresh IPython shell (magics, ``display()``, the last expression's value
-all work as in JupyterLab) and its outputs are recorded in the shapes a kernel sends: ``stream``,
-``display_data``, ``execute_result`` and ``error``. papermill then treats the notebook exactly as
+Each notebook runs in a fresh IPython shell (magics, ``display()`` and its updates, the last
+expression's value all work as in JupyterLab) and its outputs are recorded in the shapes a kernel
+sends: ``stream``, ``display_data``, ``execute_result`` and ``error``. Two differences: matplotlib
+keeps this process's backend (Agg, which ``analysis.publish.charts`` selects in a kernel too), so a
+bare ``plt.plot`` shows nothing until ``%matplotlib inline`` or ``display(fig)``; and stdout and
+stderr text keep the order they were written in, where a kernel groups them. papermill then treats the notebook exactly as
 after a kernel run: it injects the parameters, stops at the first failing cell and raises
 ``PapermillExecutionError`` for it, and nbconvert renders the result. Analysts in JupyterLab and
 nbval in CI run the same notebooks on a real kernel; ``tests/test_report_inprocess.py`` checks
