@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -10,7 +11,7 @@ import time
 import nbformat
 import pytest
 
-from analysis.report.forks import ChildDied, Forks
+from analysis.report.forks import ChildDied, Forks, shared_with_children
 from analysis.report.runner import NotebookFailed, execute
 
 CELLS = [
@@ -166,3 +167,23 @@ def test_a_child_error_or_death_comes_back_as_an_exception() -> None:
     outcomes = {call.function.__name__: outcome for call, outcome in forks.finished()}
     assert isinstance(outcomes["_fail"], KeyError) and "no such platform" in str(outcomes["_fail"])
     assert isinstance(outcomes["_die"], ChildDied) and "exit code 3" in str(outcomes["_die"])
+
+
+def _collector_after_loading(fail: bool) -> tuple[bool, int]:
+    try:
+        with shared_with_children():
+            import email.mime.text  # noqa: F401  (something to load)
+
+            if fail:
+                raise ImportError("a module that would not load")
+    except ImportError:
+        pass
+    return gc.isenabled(), gc.get_freeze_count()
+
+
+def test_loading_for_children_leaves_the_collector_on_and_the_loaded_frozen() -> None:
+    forks = Forks(2)  # in children: freezing would keep this test process's objects for good
+    forks.start(_collector_after_loading, False)
+    forks.start(_collector_after_loading, True)
+    for _, (enabled, frozen) in forks.finished():
+        assert enabled and frozen > 0

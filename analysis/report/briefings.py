@@ -40,7 +40,7 @@ from analysis.config import (  # noqa: E402
     REPORTS_DIR,
     project_path,
 )
-from analysis.report.forks import Forks, portable  # noqa: E402
+from analysis.report.forks import Forks, portable, shared_with_children  # noqa: E402
 from analysis.report.inprocess import import_notebook_modules  # noqa: E402
 from analysis.report.params import (  # noqa: E402
     AUDIENCE_LABELS,
@@ -150,7 +150,8 @@ def render_service(jobs: Connection, spare: Connection, workers: int) -> dict[st
     seconds executing)`` pairs until ``None``; returns each job's seconds in all, or its error.
     """
     spare.close()  # this copy of the parent's sending end is not for the service to use
-    import analysis.report.render  # noqa: F401  (the point of this process)
+    with shared_with_children():
+        import analysis.report.render  # noqa: F401  (the point of this process)
 
     renders = Forks(workers)
     try:
@@ -174,8 +175,9 @@ def run_jobs(jobs: list[Job], workers: int) -> list[str]:
     service = Forks(1)
     service.start(render_service, receive, send, workers)
     receive.close()
-    for notebook in dict.fromkeys(job.notebook for job in jobs):
-        import_notebook_modules(notebook)
+    with shared_with_children():
+        for notebook in dict.fromkeys(job.notebook for job in jobs):
+            import_notebook_modules(notebook)
 
     failed: dict[str, str] = {}
     executions = Forks(workers)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import multiprocessing
 import os
 import pickle
@@ -24,6 +25,23 @@ from typing import Any
 
 #: prctl option: the signal a child gets when its parent ends (linux/prctl.h).
 _PR_SET_PDEATHSIG = 1
+
+
+@contextlib.contextmanager
+def shared_with_children() -> Iterator[None]:
+    """Load modules for forked children to inherit, with the garbage collector kept out of it.
+
+    No collection while loading, and what was loaded is left out of every later collection, here
+    and in the children (``gc.freeze``). Why: the collector would otherwise walk the new modules' objects over and over while they
+    load, then again in every child, writing to (so copying) the memory pages a fork shares.
+    About 0.4 s off a briefing run on two cores.
+    """
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 class ChildDied(RuntimeError):
