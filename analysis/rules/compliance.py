@@ -301,14 +301,14 @@ def compliance_table(
     missing (NA), never zero. ``by=None`` gives one row per rule. Every group present in the log
     gets a row for every rule, with in_scope 0 where nothing applies.
     """
-    group_codes, labels = _group_codes(times, by)
-    order = np.argsort(group_codes, kind="stable")
-    coded, group_codes = _Coded(times, order), group_codes[order]
+    row_groups, labels = _group_codes(times, by)
+    order = np.argsort(row_groups, kind="stable")
+    coded, row_groups = _Coded(times, order), row_groups[order]
     rows = []
     for rule in rules:
         scored = _score(coded, rule)
         how = evaluation(rule)
-        codes = group_codes[scored["scope"]]
+        codes = row_groups[scored["scope"]]
         ratio = scored["hours"] / scored["deadline"]
         for label, index in _split(codes, labels, pooled, by):
             status = scored["status"][index]
