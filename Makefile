@@ -8,7 +8,7 @@ UV     := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup briefings test lint format lock clean
+.PHONY: setup briefings test spark lint format lock clean
 
 setup: $(STAMP)
 
@@ -24,8 +24,13 @@ $(STAMP): requirements.lock pyproject.toml
 briefings: setup
 	$(PY) -m analysis briefings
 
-test: setup lint
+# `make test` runs everything, the Spark test included: it adds PySpark (the optional `spark` extra,
+# pinned in requirements-spark.lock) to the venv; `make briefings` and `make setup` never need it.
+test: setup lint spark
 	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env
+
+spark: setup
+	$(UV) pip install --quiet --python $(PY) -r requirements-spark.lock
 
 lint: setup
 	$(PY) -m ruff check .
@@ -36,9 +41,12 @@ format: setup
 	$(PY) -m ruff format .
 
 # Re-resolve the pinned set after changing pyproject.toml's dependencies.
+# requirements.lock holds everything but PySpark; requirements-spark.lock the `spark` extra on top of it.
 lock: setup
-	$(UV) pip compile pyproject.toml --all-extras --python-version 3.11 --generate-hashes \
+	$(UV) pip compile pyproject.toml --extra tdb --extra dev --python-version 3.11 --generate-hashes \
 		--quiet -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra spark -c requirements.lock --python-version 3.11 \
+		--generate-hashes --quiet -o requirements-spark.lock
 
 clean:
 	rm -rf $(VENV) reports/*.pdf reports/*.html reports/executed

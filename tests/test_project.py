@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 import tomllib
+from pathlib import Path
 
 import yaml
 
@@ -52,7 +53,7 @@ def test_modules_import_only_from_earlier_stages():
     assert not wrong, "imports against the flow of data:\n" + "\n".join(wrong)
 
 
-def test_environment_yml_installs_this_package_with_every_extra():
+def test_environment_yml_installs_this_package_with_every_extra_but_spark():
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
     env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text())
     deps = env["dependencies"]
@@ -63,23 +64,41 @@ def test_environment_yml_installs_this_package_with_every_extra():
     assert "pip" in deps and len(pip_lists) == 1
     (line,) = pip_lists[0]
     extras = set(re.fullmatch(r"-e \.\[(.*)\]", line).group(1).split(","))
-    assert extras == set(project["optional-dependencies"]), (
+    # PySpark is for clusters only (`pip install .[spark]`); everyone else goes without it.
+    assert extras == set(project["optional-dependencies"]) - {"spark"}, (
         "environment.yml extras drift from pyproject.toml"
     )
 
 
+def _pins(path: Path) -> dict[str, str]:
+    text = path.read_text().lower()
+    return dict(re.findall(r"^([a-z0-9_.\-]+)==(\S+) \\$", text, re.M))
+
+
 def test_lock_pins_every_dependency_of_pyproject():
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
-    wanted = project["dependencies"] + [
-        d for ds in project["optional-dependencies"].values() for d in ds
-    ]
+    extras = project["optional-dependencies"]
+    locks = {
+        "requirements.lock": project["dependencies"]
+        + [d for name, ds in extras.items() if name != "spark" for d in ds],
+        "requirements-spark.lock": project["dependencies"] + extras["spark"] + ["pyspark"],
+    }
+    for lock_name, wanted in locks.items():
+        pins = _pins(PROJECT_ROOT / lock_name)
+        for requirement in wanted:
+            name = re.match(r"[A-Za-z0-9_.\-]+", requirement).group(0).lower().replace("_", "-")
+            assert name in pins, f"{name} is not pinned in {lock_name}"
     lock = (PROJECT_ROOT / "requirements.lock").read_text().lower()
-    for requirement in wanted:
-        name = re.match(r"[A-Za-z0-9_.\-]+", requirement).group(0).lower().replace("_", "-")
-        assert re.search(rf"^{re.escape(name)}==\S+ \\$", lock, re.M), (
-            f"{name} is not pinned in requirements.lock"
-        )
     assert "pandas==2." in lock, "pandas must stay below 3 for lifelines"
+    assert "pyspark" not in _pins(PROJECT_ROOT / "requirements.lock"), (
+        "PySpark belongs in the spark extra only"
+    )
+    # The spark lock is resolved against the main one: a package pinned in both has one version.
+    main, spark = (
+        _pins(PROJECT_ROOT / "requirements.lock"),
+        _pins(PROJECT_ROOT / "requirements-spark.lock"),
+    )
+    assert {k: v for k, v in spark.items() if main.get(k, v) != v} == {}
     assert "e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779" in lock
 
 

@@ -13,6 +13,10 @@ from analysis.tdb.notebook import fixture_dataset
 
 pytestmark = pytest.mark.slow
 
+pytest.importorskip(
+    "pyspark",
+    reason="PySpark is the optional spark extra: `pip install .[spark]` (make test installs it)",
+)
 if shutil.which("java") is None:
     pytest.skip(
         "no Java runtime on PATH: Spark needs Java 17 (apt install openjdk-17-jre-headless)",
