@@ -321,3 +321,16 @@ def test_light_dumps_without_the_free_text_columns_are_read(tmp_path: Path) -> N
     assert sql(
         f"SELECT count(*), count(decision_facts), count(territorial_scope) FROM '{tmp_path}/out/day=*/*.parquet'"
     ) == [(50, 0, 0)]
+
+
+def test_files_other_than_ingested_parts_in_a_day_folder_are_not_counted(dataset) -> None:
+    """A killed run's temporary file or an analyst's copy beside the parts is not data."""
+    out, _ = dataset
+    before = measures(out).totals["decisions_counted"]
+    day = out / f"day={DAY_V1}"
+    stray = day / "part-00000.parquet.bak"
+    stray.write_bytes((day / "part-00000.parquet").read_bytes())
+    try:
+        assert measures(out).totals["decisions_counted"] == before == 199
+    finally:
+        stray.unlink()

@@ -251,7 +251,8 @@ FROM read_csv({_q(str(csv_path))}, header = true, auto_detect = false, delim = '
         ]
         dropped = 0
         for name in files:
-            tmp = name + ".dedup"
+            # Hidden, so no reader's pattern can ever take it for a part, even if the run is killed.
+            tmp = str(Path(name).with_name(f".{Path(name).name}.dedup"))
             self.con.execute(
                 f"""COPY (SELECT * EXCLUDE (file_row_number) FROM read_parquet({_q(name)},
                       file_row_number = true, hive_partitioning = false)
@@ -395,5 +396,11 @@ def ingest(
 
 
 def dataset_glob(directory: Path) -> str:
-    """The Parquet files of an ingested dataset (hidden staging folders excluded)."""
-    return str(directory / "day=*" / "*.parquet")
+    """The Parquet files of an ingested dataset: exactly the parts ``ingest`` commits.
+
+    Both engines read this one pattern. Spark, given the bare folder, would also read any other
+    file in it whose name does not start with ``_`` or ``.`` (a temporary file left by a killed
+    run, a copy an analyst made), while DuckDB read only ``*.parquet``: the two then counted
+    different rows and their JSON disagreed.
+    """
+    return str(directory / "day=*" / "part-*.parquet")

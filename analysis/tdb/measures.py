@@ -103,7 +103,8 @@ def statements(directory: Path, engine: Engine = "duckdb", session: Any = None) 
         return con.read_parquet(dataset_glob(directory), hive_partitioning=True)
     if engine == "spark":
         con = ibis.pyspark.connect(session or spark_session())
-        return con.read_parquet(str(directory))
+        # The same files as DuckDB; basePath keeps the day=... folders as the partition column.
+        return con.read_parquet(dataset_glob(directory), basePath=str(directory))
     raise ValueError(f"unknown engine {engine!r} (duckdb or spark)")
 
 
