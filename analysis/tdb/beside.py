@@ -27,7 +27,6 @@ API (used by notebook 05 and the briefing annex)::
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -35,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from analysis.config import EXTERNAL_DIR, PROJECT_ROOT
+from analysis.tdb.published import ALL, fmt_value, published_panel
 from analysis.tdb.schema import PLATFORM_NAMES
 
 if TYPE_CHECKING:
@@ -63,28 +63,6 @@ PANELS: dict[str, str] = {
     "published": "Published figures: monitors', regulators' and helplines' own aggregates, "
     "each with its own population and definition",
 }
-ALL = "All platforms"
-
-#: Names used in published tables for a complaint-log platform (X was Twitter until 2023).
-_PUBLISHED_ALIASES: dict[str, str] = {"X": r"X|Twitter"}
-
-_EU_CODE_DEFINITIONS = {
-    "reviewed_within_24h": "share of notifications the platform assessed within 24 h of the "
-    "notification (review, not removal)",
-    "removal_rate": "share of notified items removed",
-    "responses_after_48h": "share of notifications answered only after 48 h",
-    "feedback_rate": "share of notifications for which the platform gave feedback to the notifier",
-    "notifications": "notifications sent to the platform in the exercise",
-}
-_NETZDG_DEFINITIONS = {
-    "complaints": "complaints received under NetzDG",
-    "removed_or_blocked": "complained-of items removed or blocked",
-    "removal_rate": "share of complaints leading to removal or blocking",
-    "share_of_removals_within_24h": "share of removals made within 24 h of the complaint",
-    "removals_after_24h": "removals made more than 24 h after the complaint",
-    "removals_after_1_week": "removals made more than a week after the complaint",
-    "responded_within_24h": "complaints answered within 24 h",
-}
 
 
 def _shown(path: Path) -> str:
@@ -95,36 +73,6 @@ def _shown(path: Path) -> str:
         if resolved.is_relative_to(PROJECT_ROOT)
         else path.name
     )
-
-
-def _cite(r: pd.Series) -> str:
-    url = r["source_url"] or "no source URL in the compiled table"
-    return f"{url} (verified: {r['verified'] or 'not stated'})"
-
-
-def _pattern(platform: str) -> re.Pattern[str]:
-    alias = _PUBLISHED_ALIASES.get(platform, re.escape(platform))
-    return re.compile(rf"(?<![A-Za-z])({alias})(?![A-Za-z])")
-
-
-def _fmt(value: Any, unit: str) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "-"
-    if unit == "share":
-        return f"{float(value):.0%}"
-    if unit == "pct":
-        return f"{float(value):g}%"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-def _num_text(text: str) -> float | None:
-    """A published value as a number, or None when it is not one (e.g. "about half")."""
-    try:
-        return float(text.replace(",", ""))
-    except ValueError:
-        return None
 
 
 def _num(value: Any) -> float | None:
@@ -208,8 +156,8 @@ def _log_panel(headline: dict[str, Any], platforms: list[str]) -> list[dict[str,
                         "upper": share["upper"],
                         "unit": "share",
                         "value_text": share.get("reason")
-                        or f"{_fmt(share['share'], 'share')} (95% CI "
-                        f"{_fmt(share['lower'], 'share')} to {_fmt(share['upper'], 'share')})",
+                        or f"{fmt_value(share['share'], 'share')} (95% CI "
+                        f"{fmt_value(share['lower'], 'share')} to {fmt_value(share['upper'], 'share')})",
                         "population": population,
                         "definition": f"1 - Kaplan-Meier survival at {label} on the clock "
                         f"'{words}'",
@@ -230,9 +178,9 @@ def _log_panel(headline: dict[str, Any], platforms: list[str]) -> list[dict[str,
             )
             if rule.get("share_compliant") is not None:
                 text += (
-                    f" ({_fmt(rule['share_compliant'], 'share')} compliant, 95% CI "
-                    f"{_fmt(rule.get('share_lower'), 'share')} to "
-                    f"{_fmt(rule.get('share_upper'), 'share')})"
+                    f" ({fmt_value(rule['share_compliant'], 'share')} compliant, 95% CI "
+                    f"{fmt_value(rule.get('share_lower'), 'share')} to "
+                    f"{fmt_value(rule.get('share_upper'), 'share')})"
                 )
         else:
             text = f"not scored: {rule.get('reason') or rule.get('evaluation', 'no reason given')}"
@@ -345,7 +293,7 @@ def _tdb_panel(
                 ),
             ]
             for figure, value, lo, hi, unit, definition in items:
-                text = _fmt(value, unit)
+                text = fmt_value(value, unit)
                 if figure.startswith("median") and pd.notna(value):
                     text = f"{value:g} (true median between {lo:g} and {hi:g} days)"
                 rows.append(
@@ -361,112 +309,6 @@ def _tdb_panel(
                         "definition": definition,
                     }
                 )
-    return rows
-
-
-# --- (c) published figures ----------------------------------------------------------------------
-def _published_panel(platforms: list[str], directory: Path) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    wanted = {p: _pattern(p) for p in platforms}
-
-    def match(text: str) -> str | None:
-        if str(text).strip().upper() == "ALL":
-            return ALL
-        for platform, pattern in wanted.items():
-            if pattern.search(str(text)):
-                return platform
-        return None
-
-    eu = pd.read_csv(directory / "eu_hate_speech_code_monitoring.csv", dtype=str).fillna("")
-    for _, r in eu.iterrows():
-        platform = match(r["platform"])
-        if platform is None or r["metric"] not in ("reviewed_within_24h", "removal_rate"):
-            continue
-        value = float(r["value"]) if r["value"] else None
-        rows.append(
-            {
-                "panel": "published",
-                "platform": platform,
-                "figure": f"EU hate-speech code round {r['round']}: {r['metric'].replace('_', ' ')}",
-                "value": value,
-                "unit": r["unit"],
-                "value_text": _fmt(value, r["unit"])
-                if value is not None
-                else f"not available ({r['verified']})",
-                "period": f"{r['monitoring_period']}; published {r['published']}",
-                "population": "notifications of illegal hate speech sent by the code's monitoring "
-                "organisations in a ~6-week exercise"
-                + (f" ({r['n_notifications']} notifications)" if r["n_notifications"] else "")
-                + f"; platform as published: {r['platform']}",
-                "definition": _EU_CODE_DEFINITIONS[r["metric"]],
-                "source": _cite(r),
-            }
-        )
-    nd = pd.read_csv(directory / "netzdg_transparency_figures.csv", dtype=str).fillna("")
-    for _, r in nd.iterrows():
-        platform = match(r["platform"])
-        if platform is None:
-            continue
-        value = float(r["value"]) if r["value"] else None
-        rows.append(
-            {
-                "panel": "published",
-                "platform": platform,
-                "figure": f"NetzDG {r['half_year']}: {r['metric'].replace('_', ' ')}",
-                "value": value,
-                "unit": r["unit"],
-                "value_text": _fmt(value, r["unit"]) + (f" ({r['note']})" if r["note"] else ""),
-                "period": r["half_year"],
-                "population": "complaints about content unlawful under the German Criminal Code "
-                f"listed in NetzDG, from users and complaints bodies in Germany; as published by "
-                f"{r['platform']}",
-                "definition": _NETZDG_DEFINITIONS.get(r["metric"], r["metric"].replace("_", " ")),
-                "source": _cite(r),
-            }
-        )
-    tests = pd.read_csv(directory / "published_response_figures.csv", dtype=str).fillna("")
-    for _, r in tests.iterrows():
-        combined = re.search(r";|multiple|combined|social media", r["platform"], re.IGNORECASE)
-        platform = ALL if combined else match(r["platform"])
-        if platform is None:
-            continue
-        value = _num_text(r["value"])
-        rows.append(
-            {
-                "panel": "published",
-                "platform": platform,
-                "figure": f"{r['publisher']} ({r['published']}): {r['metric']}",
-                "value": value,
-                "unit": r["unit"],
-                "value_text": (_fmt(value, r["unit"]) if value is not None else r["value"] or "-")
-                + (f" (n = {r['n']})" if r["n"] else ""),
-                "period": r["period"],
-                "population": f"{r['population']}; platform as published: {r['platform']}",
-                "definition": r["metric"] + (f". {r['note']}" if r["note"] else ""),
-                "source": _cite(r),
-            }
-        )
-    hl = pd.read_csv(directory / "teacher_online_abuse_figures.csv", dtype=str).fillna("")
-    for _, r in hl.iterrows():
-        if "POSH" not in r["source"] and "ASCL" not in r["source"]:
-            continue  # helpline and union figures; the surveys are prevalence, not response
-        platform = match(r["metric"]) or ALL
-        value = float(r["value"]) if r["value"] else None
-        rows.append(
-            {
-                "panel": "published",
-                "platform": platform,
-                "figure": f"{r['source']} {r['year']}: {r['metric']}",
-                "value": value,
-                "unit": r["unit"],
-                "value_text": _fmt(value, r["unit"].split(" ")[0])
-                + (f" ({r['unit']})" if " " in r["unit"] else ""),
-                "period": r["year"],
-                "population": r["sample"],
-                "definition": r["note"] or r["metric"],
-                "source": _cite(r),
-            }
-        )
     return rows
 
 
@@ -526,14 +368,14 @@ def beside(
         _log_panel(headline, chosen)
         + _tdb_panel(tdb, chosen, reason)
         + sorted(
-            _published_panel(chosen, published_dir),
+            published_panel(chosen, published_dir),
             key=lambda r: [ALL, *chosen].index(r["platform"]),
         )
     )
     frame = pd.DataFrame(rows).reindex(columns=list(BESIDE_COLUMNS))
     missing_text = frame["value_text"].isna()
     frame.loc[missing_text, "value_text"] = [
-        _fmt(v, u)
+        fmt_value(v, u)
         for v, u in zip(
             frame.loc[missing_text, "value"], frame.loc[missing_text, "unit"], strict=True
         )
