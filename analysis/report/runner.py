@@ -1,4 +1,8 @@
-"""Execute a notebook with papermill and turn a failing cell into one readable message.
+"""Execute a notebook with papermill on a Jupyter kernel, and turn a failing cell into one message.
+
+Only public interfaces: papermill's nbclient engine, on the ``python3`` kernel that JupyterLab and
+nbval use, so a briefing run and an analyst's run execute the notebook the same way. Each cell has
+a time limit (``timeout``): a cell that hangs is stopped and reported like a cell that raised.
 
 papermill's own error is a long traceback with ANSI colours; an analyst running ``make briefings``
 needs to know which notebook, which cell (its index and first line, so it can be found in
@@ -16,9 +20,9 @@ from typing import Any
 
 import nbformat
 import papermill
+from nbclient.exceptions import CellTimeoutError
+from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
-
-from analysis.report.inprocess import ENGINE_NAME as IN_PROCESS
 
 #: The kernel every notebook runs on: the venv's own ``python3``, the one every Jupyter install
 #: has (a custom kernel name would fail with NoSuchKernel on another machine).
@@ -33,7 +37,53 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 #: frames and never use pandas-on-Spark, so the kernel marks it absent (pandera then skips it).
 KERNEL_EXEC_LINES = ("import sys; sys.modules.setdefault('pyspark.pandas', None)",)
 
+#: Seconds one cell may run before it is stopped and the run fails, naming the cell.
+DEFAULT_CELL_TIMEOUT = 300
+
+#: The name papermill knows :class:`TimedEngine` by.
+ENGINE_NAME = "analysis-nbclient"
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class TimedEngine(NBClientEngine):
+    """papermill's nbclient engine, with a cell that runs out of time recorded as a failed cell.
+
+    Why: nbclient raises :class:`~nbclient.exceptions.CellTimeoutError` out of the run, which
+    papermill does not record on the cell; here the cell gets an error output saying so, and
+    papermill stops there and reports it (with the cell's index) like any failing cell. The
+    kernel is shut down by nbclient either way.
+    """
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+        try:
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+        except CellTimeoutError:
+            # papermill has marked every cell it started complete; the last one is the culprit.
+            started = [
+                (index, cell)
+                for index, cell in enumerate(nb_man.nb.cells)
+                if cell.get("metadata", {}).get("papermill", {}).get("status")
+                not in (None, nb_man.PENDING)
+            ]
+            if not started:
+                raise
+            index, cell = started[-1]
+            cell.outputs.append(
+                nbformat.v4.new_output(
+                    "error",
+                    ename="CellTimeoutError",
+                    evalue=f"still running after the {kwargs.get('execution_timeout')} s "
+                    "allowed per cell, so it was stopped",
+                    traceback=[],
+                )
+            )
+            nb_man.cell_exception(cell, cell_index=index)
+            return nb_man.nb
+
+
+papermill_engines.register(ENGINE_NAME, TimedEngine)
 
 
 class NotebookFailed(RuntimeError):
@@ -81,37 +131,39 @@ def execute(
     parameters: dict[str, Any],
     cwd: str | Path,
     *,
-    in_process: bool = False,
+    timeout: float = DEFAULT_CELL_TIMEOUT,
 ) -> Path:
     """Run ``notebook`` with ``parameters`` into ``output``; raise :class:`NotebookFailed`.
 
-    By default on a ``python3`` kernel, as JupyterLab and nbval run it. ``in_process`` runs the
-    cells in this process instead (:mod:`analysis.report.inprocess`): for a caller that has
-    forked a process for this notebook alone, with its imports already loaded.
+    On a ``python3`` kernel started in ``cwd``, each cell allowed ``timeout`` seconds. Safe to
+    call from several threads at once (each run has its own kernel; the working directory of
+    this process is never changed).
     """
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    if in_process:
-        engine: dict[str, Any] = {"engine_name": IN_PROCESS}
-    else:
-        engine = {
-            # The notebook is done: kill its kernel rather than wait for a graceful shutdown.
-            "shutdown_kernel": "immediate",
-            "extra_arguments": [f"--IPKernelApp.exec_lines={line}" for line in KERNEL_EXEC_LINES],
-        }
     try:
         papermill.execute_notebook(
             str(notebook),
             str(output),
             parameters=parameters,
+            engine_name=ENGINE_NAME,
             kernel_name=KERNEL_NAME,
             language="python",
             progress_bar=False,
             # Saving after every cell re-validates and rewrites the whole notebook (images
             # included) each time; papermill still writes it once at the end, error or not.
             request_save_on_cell_execute=False,
-            cwd=str(cwd),
-            **engine,
+            execution_timeout=timeout,
+            # The kernel's working directory, given to nbclient rather than as papermill's
+            # ``cwd``, which changes this whole process's directory (not thread-safe).
+            resources={"metadata": {"path": str(cwd)}},
+            # The notebook is done: kill its kernel rather than wait for a graceful shutdown.
+            shutdown_kernel="immediate",
+            extra_arguments=[
+                *(f"--IPKernelApp.exec_lines={line}" for line in KERNEL_EXEC_LINES),
+                # Not the kernel's start-up warnings (TCP on localhost) in the command's output.
+                "--IPKernelApp.log_level=ERROR",
+            ],
         )
     except PapermillExecutionError as exc:
         raise _failure(Path(notebook), output, exc) from None
