@@ -97,3 +97,16 @@ def test_rendering_workers_start_where_there_is_no_fork_server(monkeypatch) -> N
     with briefings.render_pool(1) as pool:
         assert pool.submit(os.getpid).result(timeout=300) != os.getpid()
     assert asked == ["spawn"]
+
+
+def test_a_kernel_started_early_has_the_notebooks_imports_and_is_stopped_after(tmp_path) -> None:
+    from analysis.report.runner import notebook_imports, start_kernel
+
+    cells = ["who = ''", "import json\nif who:\n    import csv", "print(sorted(dir()))"]
+    notebook = _notebook(tmp_path, cells)
+    assert notebook_imports(notebook) == ["import json"]  # top level only
+    kernel = start_kernel(tmp_path, ["import helper_beside_notebook"])  # found in cwd
+    execute(notebook, tmp_path / "out.ipynb", {}, cwd=tmp_path, kernel=kernel)
+    printed = _stdout(tmp_path / "out.ipynb")[0]
+    assert "'helper_beside_notebook'" in printed and "'csv'" not in printed
+    assert not kernel.has_kernel

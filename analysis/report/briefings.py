@@ -12,11 +12,12 @@ temporary name and renamed only when the whole briefing succeeded, so a failed o
 leaves nothing that looks like a briefing (the executed notebook of a failed run is kept as
 ``<notebook>-<name>.failed.ipynb`` for debugging).
 
-Speed (goal: both briefings from the sample in under 8 s on two cores): the notebooks run at once,
-one kernel each, driven from threads of this process (a kernel is its own process, so a thread
-only waits for it). Rendering runs in worker processes that a ``forkserver`` (``spawn`` where
-there is none) started with nbconvert and WeasyPrint imported once, while the kernels start and
-the parameters are checked. Nothing here needs ``fork``.
+Speed (goal: both briefings from the sample in under 8 s on two cores): a kernel per briefing is
+started first, importing what the notebook imports while this process checks the parameters
+(:func:`start_kernels`); the notebooks then run at once, driven from threads of this process (a
+kernel is its own process, so a thread only waits for it). Rendering runs in worker processes that a ``forkserver`` (``spawn`` where
+there is none) started with nbconvert and WeasyPrint imported once, while the kernels start.
+Nothing here needs ``fork``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
 
 import analysis.report.skipped_imports  # noqa: F401  (first: before nbformat and pandera load)
 from analysis.config import (
@@ -53,6 +56,9 @@ from analysis.report.runner import (
     NotebookFailed,
     execute,
     notebook_defaults,
+    notebook_imports,
+    start_kernel,
+    stop_kernel,
     store,
 )
 
@@ -175,7 +181,9 @@ def _render(executed: Path, page: PageInfo, html: Path, pdf: Path) -> None:
     render(executed, page, html, pdf)
 
 
-def produce(job: Job, renderer: Executor, timeout: float) -> None:
+def produce(
+    job: Job, renderer: Executor, timeout: float, kernel: AsyncKernelManager | None = None
+) -> None:
     """Execute one briefing's notebook, have it rendered, and publish its files together.
 
     Every file is written under its :func:`pending` name and renamed once all are done; on any
@@ -185,7 +193,14 @@ def produce(job: Job, renderer: Executor, timeout: float) -> None:
     executed, html, pdf = pending(job.executed), pending(job.html), pending(job.pdf)
     try:
         _say(job, f"executing {_display(job.notebook)} -> {_display(job.executed)}")
-        execute(job.notebook, executed, job.parameters, cwd=job.notebook.parent, timeout=timeout)
+        execute(
+            job.notebook,
+            executed,
+            job.parameters,
+            cwd=job.notebook.parent,
+            timeout=timeout,
+            kernel=kernel,
+        )
         _say(job, f"executed in {time.perf_counter() - start:.1f} s; rendering HTML and PDF")
         renderer.submit(_render, executed, job.page, html, pdf).result()
     except BaseException:
@@ -201,13 +216,36 @@ def produce(job: Job, renderer: Executor, timeout: float) -> None:
     _say(job, f"wrote {_display(job.pdf)} and {_display(job.html)} ({seconds:.1f} s in all)")
 
 
+def start_kernels(notebook: Path, count: int) -> list[AsyncKernelManager]:
+    """``count`` kernels for ``notebook``, started now and importing what it imports.
+
+    Started before the parameters are checked, so the seconds a kernel takes to start and
+    import pandas, matplotlib and this package overlap the check; no cell runs until it passed.
+    """
+    preload = notebook_imports(notebook)
+    return [start_kernel(notebook.parent, preload) for _ in range(count)]
+
+
 def run_jobs(
-    jobs: list[Job], workers: int, renderer: Executor, timeout: float = DEFAULT_CELL_TIMEOUT
+    jobs: list[Job],
+    workers: int,
+    renderer: Executor,
+    timeout: float = DEFAULT_CELL_TIMEOUT,
+    kernels: list[AsyncKernelManager] | None = None,
 ) -> list[str]:
-    """Produce the briefings, ``workers`` at a time; return one error message per failed one."""
+    """Produce the briefings, ``workers`` at a time; return one error message per failed one.
+
+    The first jobs take the ``kernels`` started already; the others start their own.
+    """
     failed: dict[str, str] = {}
+    started = list(kernels or [])
     with ThreadPoolExecutor(max(1, workers)) as threads:
-        running = {job.name: threads.submit(produce, job, renderer, timeout) for job in jobs}
+        running = {
+            job.name: threads.submit(
+                produce, job, renderer, timeout, started.pop(0) if started else None
+            )
+            for job in jobs
+        }
         for job in jobs:
             error = running[job.name].exception()
             if error is not None:
@@ -281,17 +319,19 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("two parameters files have the same name: their briefings would collide")
     remove_earlier_outputs(out_dir, names)
     workers = max(1, min(args.jobs, len(names)))
+    kernels = start_kernels(notebook, workers)
+    try:
+        today = dt.date.today()
+        jobs = [make_job(p, notebook, out_dir, today) for p in args.params]
+    except (ParameterError, ValueError) as exc:
+        for kernel in kernels:
+            stop_kernel(kernel)
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for job, params_file in zip(jobs, args.params, strict=True):
+        _say(job, f"parameters from {_display(project_path(params_file))} checked")
     with render_pool(workers) as renderer:
-        try:
-            today = dt.date.today()
-            jobs = [make_job(p, notebook, out_dir, today) for p in args.params]
-        except (ParameterError, ValueError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            renderer.shutdown(cancel_futures=True)
-            return 2
-        for job, params_file in zip(jobs, args.params, strict=True):
-            _say(job, f"parameters from {_display(project_path(params_file))} checked")
-        errors = run_jobs(jobs, workers, renderer, args.cell_timeout)
+        errors = run_jobs(jobs, workers, renderer, args.cell_timeout, kernels)
     for message in errors:
         print(f"error: {message}", file=sys.stderr)
     done = len(jobs) - len(errors)

@@ -13,13 +13,16 @@ papermill's error banner and the full traceback for whoever debugs it.
 from __future__ import annotations
 
 import ast
+import asyncio
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import papermill
+from jupyter_client.manager import AsyncKernelManager
 from nbclient.exceptions import CellTimeoutError
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
@@ -125,6 +128,51 @@ def notebook_defaults(notebook: str | Path) -> dict[str, Any]:
     return defaults
 
 
+#: Kernel options: the lines above, and no start-up warnings (TCP on localhost) in the output.
+KERNEL_ARGUMENTS = (
+    *(f"--IPKernelApp.exec_lines={line}" for line in KERNEL_EXEC_LINES),
+    "--IPKernelApp.log_level=ERROR",
+)
+
+
+def notebook_imports(notebook: str | Path) -> list[str]:
+    """The import statements at the top level of a notebook's cells, one line each.
+
+    Imports nested in ``if`` or ``try`` blocks are left out (the notebook may not need them), and
+    so are cells in IPython syntax that Python cannot parse (magics).
+    """
+    lines: list[str] = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            body = ast.parse(cell.source).body
+        except SyntaxError:
+            continue
+        lines += [ast.unparse(n) for n in body if isinstance(n, ast.Import | ast.ImportFrom)]
+    return list(dict.fromkeys(lines))
+
+
+def start_kernel(cwd: str | Path, preload: Sequence[str] = ()) -> AsyncKernelManager:
+    """A ``python3`` kernel started now in ``cwd``, running ``preload`` (import lines) first.
+
+    Why: a kernel spends seconds importing pandas, matplotlib and this package before the first
+    cell; started early (while the caller checks parameters, say) and given the notebook's
+    imports (:func:`notebook_imports`), that time overlaps other work. An import that fails here
+    is reported by the notebook's own cell, with its number. Hand it to :func:`execute`.
+    """
+    kernel = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    arguments = [*KERNEL_ARGUMENTS, *(f"--IPKernelApp.exec_lines={line}" for line in preload)]
+    asyncio.run(kernel.start_kernel(cwd=str(cwd), extra_arguments=arguments))
+    return kernel
+
+
+def stop_kernel(kernel: AsyncKernelManager) -> None:
+    """Kill a kernel (from :func:`start_kernel`) at once; nothing is waiting for its answers."""
+    if kernel.has_kernel:
+        asyncio.run(kernel.shutdown_kernel(now=True))
+
+
 def execute(
     notebook: str | Path,
     output: str | Path,
@@ -132,12 +180,14 @@ def execute(
     cwd: str | Path,
     *,
     timeout: float = DEFAULT_CELL_TIMEOUT,
+    kernel: AsyncKernelManager | None = None,
 ) -> Path:
     """Run ``notebook`` with ``parameters`` into ``output``; raise :class:`NotebookFailed`.
 
-    On a ``python3`` kernel started in ``cwd``, each cell allowed ``timeout`` seconds. Safe to
-    call from several threads at once (each run has its own kernel; the working directory of
-    this process is never changed).
+    On a ``python3`` kernel started in ``cwd`` (or on ``kernel``, from :func:`start_kernel`,
+    which this call then stops), each cell allowed ``timeout`` seconds. Safe to call from
+    several threads at once (each run has its own kernel; the working directory of this process
+    is never changed).
     """
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -159,14 +209,14 @@ def execute(
             resources={"metadata": {"path": str(cwd)}},
             # The notebook is done: kill its kernel rather than wait for a graceful shutdown.
             shutdown_kernel="immediate",
-            extra_arguments=[
-                *(f"--IPKernelApp.exec_lines={line}" for line in KERNEL_EXEC_LINES),
-                # Not the kernel's start-up warnings (TCP on localhost) in the command's output.
-                "--IPKernelApp.log_level=ERROR",
-            ],
+            extra_arguments=list(KERNEL_ARGUMENTS),
+            km=kernel,
         )
     except PapermillExecutionError as exc:
         raise _failure(Path(notebook), output, exc) from None
+    finally:
+        if kernel is not None:
+            stop_kernel(kernel)
     return output
 
 
