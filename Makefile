@@ -8,7 +8,7 @@ UV     := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup briefings test spark lint format lock clean
+.PHONY: setup briefings test test-fast spark lint format lock clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,11 @@ briefings: setup
 # pinned in requirements-spark.lock) to the venv; `make briefings` and `make setup` never need it.
 test: setup lint spark
 	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env
+
+# Daily work: the unit tests only (no notebooks under nbval, nothing marked slow), under a minute on
+# two cores. `make test` still runs everything.
+test-fast: setup
+	$(PY) -m pytest tests -m "not slow" -q
 
 spark: setup
 	$(UV) pip install --quiet --python $(PY) -r requirements-spark.lock

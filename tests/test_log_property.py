@@ -8,6 +8,7 @@ import io
 import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import GOOD_ROW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -67,6 +68,7 @@ def _check(content: bytes, suffix: str = ".csv") -> None:
     assert not set(result.valid.index) & set(result.rejected_rows.index)
 
 
+@pytest.mark.slow  # over 4 s: left out of make test-fast
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ROWS)
 def test_generated_rows_validate_or_reject_with_a_reason(rows):

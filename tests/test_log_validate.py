@@ -251,6 +251,7 @@ def test_round_trip_csv_xlsx_parquet_gives_the_same_validated_frame(log_file, tm
     )
 
 
+@pytest.mark.slow  # over 4 s: left out of make test-fast
 def test_cli_reports_counts_writes_rejected_rows_and_exits_non_zero(log_file, tmp_path):
     path = log_file([row(), row(complaint_id="C2", platform="Twiter")])
     out = tmp_path / "out"
@@ -279,6 +280,7 @@ def test_cli_reports_counts_writes_rejected_rows_and_exits_non_zero(log_file, tm
     assert allowed.returncode == 0
 
 
+@pytest.mark.slow  # over 4 s: left out of make test-fast
 def test_cli_not_a_log_is_one_line_not_a_traceback(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("a,b\n1,2\n")

@@ -85,6 +85,7 @@ def test_a_bad_parameter_stops_the_notebook_naming_it(tmp_path) -> None:
     assert "parameter 'nations'" in message and "'Englund' is not a UK nation" in message
 
 
+@pytest.mark.slow  # over 4 s: left out of make test-fast
 def test_papermill_help_notebook_lists_types_defaults_and_meanings() -> None:
     papermill = Path(sys.executable).with_name("papermill")
     notebook = NOTEBOOKS_DIR / "02_response_times.ipynb"

@@ -2,47 +2,48 @@
 
 Each parameters file (default ``params/minister.yaml`` and ``params/union.yaml``) is one briefing:
 its values are merged over the notebook's own defaults and checked before any notebook starts. The
-notebook is executed with papermill into ``reports/executed/``, then rendered to
+notebook is executed with papermill on a Jupyter kernel (:mod:`analysis.report.runner`: public
+APIs only, a time limit per cell) into ``reports/executed/``, then rendered to
 ``reports/briefing-<params file stem>.html`` and ``.pdf``.
 
-Speed (goal: both briefings from the sample in under 8 s on two cores): the notebook's imports
-are loaded once, here, and each briefing is executed in a process forked for it, in that process
-(:mod:`analysis.report.inprocess`) rather than in a kernel that would import everything again.
-A render service forked first imports nbconvert and WeasyPrint on the other core meanwhile, and
-renders each executed notebook in a fork of its own. See :func:`run_jobs`.
+Outputs are never stale: a run first removes its briefings' earlier files (before it even reads
+the parameters), and ``reports/executed/`` is emptied; every file is written under a hidden
+temporary name and renamed only when the whole briefing succeeded, so a failed or killed run
+leaves nothing that looks like a briefing (the executed notebook of a failed run is kept as
+``<notebook>-<name>.failed.ipynb`` for debugging).
+
+Speed (goal: both briefings from the sample in under 8 s on two cores): a kernel per briefing is
+started first, importing what the notebook imports while this process checks the parameters
+(:func:`start_kernels`); the notebooks then run at once, driven from threads of this process (a
+kernel is its own process, so a thread only waits for it). Rendering runs in worker processes that a ``forkserver`` (``spawn`` where
+there is none) started with nbconvert and WeasyPrint imported once, while the kernels start.
+Nothing here needs ``fork``.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import multiprocessing
+import os
 import sys
 import time
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-# jsonschema (under nbformat) imports rfc3987_syntax when it is installed, only to check "iri"
-# string formats that the notebook schema never uses; building that grammar costs about a second
-# at every start of this command. Mark it absent before nbformat is imported. Likewise pandera
-# (under the parameters' vocabularies) imports pandas-on-Spark, about half a second, to register a
-# backend this command never uses.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-sys.modules.setdefault("pyspark.pandas", None)  # type: ignore[arg-type]
+from jupyter_client.manager import AsyncKernelManager
 
-from analysis.config import (  # noqa: E402
+import analysis.report.skipped_imports  # noqa: F401  (first: before nbformat and pandera load)
+from analysis.config import (
     NOTEBOOKS_DIR,
     PARAMS_DIR,
     PROJECT_ROOT,
     REPORTS_DIR,
     project_path,
 )
-from analysis.report.forks import Forks, portable, shared_with_children  # noqa: E402
-from analysis.report.inprocess import import_notebook_modules  # noqa: E402
-from analysis.report.params import (  # noqa: E402
+from analysis.report.params import (
     AUDIENCE_LABELS,
     AUDIENCE_TITLES,
     PageInfo,
@@ -50,14 +51,20 @@ from analysis.report.params import (  # noqa: E402
     load_params_file,
     validate_parameters,
 )
-from analysis.report.runner import (  # noqa: E402
+from analysis.report.runner import (
+    DEFAULT_CELL_TIMEOUT,
     NotebookFailed,
     execute,
     notebook_defaults,
+    notebook_imports,
+    start_kernel,
+    stop_kernel,
     store,
 )
 
 BRIEFING_NOTEBOOK = NOTEBOOKS_DIR / "04_briefing.ipynb"
+#: What a briefing is made of, beside its executed notebook: ``briefing-<name>.<suffix>``.
+PRODUCTS = (".pdf", ".html", ".json")
 DEFAULT_PARAMS = (PARAMS_DIR / "minister.yaml", PARAMS_DIR / "union.yaml")
 
 
@@ -73,7 +80,7 @@ class Job:
 
     @property
     def executed(self) -> Path:
-        return self.out_dir / "executed" / f"{self.notebook.stem}-{self.name}.ipynb"
+        return executed_path(self.out_dir, self.notebook, self.name)
 
     @property
     def html(self) -> Path:
@@ -84,6 +91,16 @@ class Job:
         return self.out_dir / f"briefing-{self.name}.pdf"
 
 
+def executed_path(out_dir: Path, notebook: Path, name: str) -> Path:
+    """Where a briefing's executed notebook is kept: ``executed/<notebook>-<name>.ipynb``."""
+    return out_dir / "executed" / f"{notebook.stem}-{name}.ipynb"
+
+
+def pending(path: Path) -> Path:
+    """The hidden name a file is written under until its whole briefing has succeeded."""
+    return path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+
+
 def _display(path: Path) -> str:
     try:
         return str(path.relative_to(PROJECT_ROOT))
@@ -92,10 +109,29 @@ def _display(path: Path) -> str:
 
 
 def _say(job: Job, message: str) -> None:
-    # One write per line: two worker processes share the terminal, and print() writes the text
-    # and its newline separately, so their lines could interleave.
+    # One write per line: two threads share the terminal, and print() writes the text and its
+    # newline separately, so their lines could interleave.
     sys.stdout.write(f"[{job.name}] {message}\n")
     sys.stdout.flush()
+
+
+def remove_earlier_outputs(out_dir: Path, names: list[str]) -> None:
+    """Remove these briefings' files from earlier runs, and everything in ``executed/``.
+
+    Runs before the parameters are read: a run that stops at a bad parameter (or is killed)
+    must not leave an earlier run's PDF looking like its own. Temporary files of a killed run
+    go too.
+    """
+    for name in names:
+        for suffix in PRODUCTS:
+            (out_dir / f"briefing-{name}{suffix}").unlink(missing_ok=True)
+        for leftover in out_dir.glob(f".briefing-{name}.*.tmp.*"):
+            leftover.unlink(missing_ok=True)
+    executed = out_dir / "executed"
+    if executed.is_dir():
+        for path in executed.iterdir():
+            if path.is_file():
+                path.unlink()
 
 
 def make_job(params_file: Path, notebook: Path, out_dir: Path, today: dt.date) -> Job:
@@ -115,98 +151,109 @@ def make_job(params_file: Path, notebook: Path, out_dir: Path, today: dt.date) -
     return Job(Path(params_file).stem, notebook, checked.echo(), page, out_dir)
 
 
-def execute_job(job: Job) -> float:
-    """Execute one briefing's notebook in this process; return the seconds taken.
+def _load_renderer() -> None:
+    """Render worker start-up (where no forkserver preloaded it): import nbconvert and WeasyPrint."""
+    import analysis.report.render  # noqa: F401  (the point of a render worker)
 
-    Outputs of an earlier run are removed first: after a failure there must be no PDF that a
-    reader could take for this run's.
+
+def render_pool(workers: int) -> Executor:
+    """Processes that render executed notebooks, started now so their imports overlap the rest.
+
+    ``forkserver`` where the platform has it: the server imports the rendering libraries once and
+    each worker is forked from it, single-threaded and free of this process's state. Elsewhere
+    ``spawn``: each worker imports them itself. One warm-up call per worker starts them.
     """
-    start = time.perf_counter()
-    for stale in (job.pdf, job.html):
-        stale.unlink(missing_ok=True)
-    _say(job, f"executing {_display(job.notebook)} -> {_display(job.executed)}")
-    execute(job.notebook, job.executed, job.parameters, cwd=job.notebook.parent, in_process=True)
-    seconds = time.perf_counter() - start
-    _say(job, f"executed in {seconds:.1f} s; rendering HTML and PDF")
-    return seconds
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if context.get_start_method() == "forkserver":
+        context.set_forkserver_preload(
+            ["analysis.report.skipped_imports", "analysis.report.render"]
+        )
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_load_renderer)
+    for _ in range(workers):
+        pool.submit(int)
+    return pool
 
 
-def render_job(job: Job, executed_in: float) -> float:
-    """Render one executed briefing to HTML and PDF; return the seconds taken in all."""
+def _render(executed: Path, page: PageInfo, html: Path, pdf: Path) -> None:
     from analysis.report.render import render
 
+    render(executed, page, html, pdf)
+
+
+def produce(
+    job: Job, renderer: Executor, timeout: float, kernel: AsyncKernelManager | None = None
+) -> None:
+    """Execute one briefing's notebook, have it rendered, and publish its files together.
+
+    Every file is written under its :func:`pending` name and renamed once all are done; on any
+    failure they are removed, and the executed notebook is kept as ``*.failed.ipynb``.
+    """
     start = time.perf_counter()
-    render(job.executed, job.page, job.html, job.pdf)
-    seconds = executed_in + time.perf_counter() - start
+    executed, html, pdf = pending(job.executed), pending(job.html), pending(job.pdf)
+    try:
+        _say(job, f"executing {_display(job.notebook)} -> {_display(job.executed)}")
+        execute(
+            job.notebook,
+            executed,
+            job.parameters,
+            cwd=job.notebook.parent,
+            timeout=timeout,
+            kernel=kernel,
+        )
+        _say(job, f"executed in {time.perf_counter() - start:.1f} s; rendering HTML and PDF")
+        renderer.submit(_render, executed, job.page, html, pdf).result()
+    except BaseException:
+        html.unlink(missing_ok=True)
+        pdf.unlink(missing_ok=True)
+        if executed.exists():
+            executed.replace(job.executed.with_suffix(".failed.ipynb"))
+        raise
+    executed.replace(job.executed)
+    html.replace(job.html)
+    pdf.replace(job.pdf)
+    seconds = time.perf_counter() - start
     _say(job, f"wrote {_display(job.pdf)} and {_display(job.html)} ({seconds:.1f} s in all)")
-    return seconds
 
 
-def render_service(jobs: Connection, spare: Connection, workers: int) -> dict[str, Any]:
-    """Import nbconvert and WeasyPrint, then render each job received, in a fork of its own.
+def start_kernels(notebook: Path, count: int) -> list[AsyncKernelManager]:
+    """``count`` kernels for ``notebook``, started now and importing what it imports.
 
-    Runs in a child started before the notebooks: it imports the rendering libraries on one
-    core while the parent imports the notebook's modules on the other. Receives ``(job,
-    seconds executing)`` pairs until ``None``; returns each job's seconds in all, or its error.
+    Started before the parameters are checked, so the seconds a kernel takes to start and
+    import pandas, matplotlib and this package overlap the check; no cell runs until it passed.
     """
-    spare.close()  # this copy of the parent's sending end is not for the service to use
-    with shared_with_children():
-        import analysis.report.render  # noqa: F401  (the point of this process)
-
-    renders = Forks(workers)
-    try:
-        while (item := jobs.recv()) is not None:
-            renders.start(render_job, *item)
-    except EOFError:  # every sending end closed without the closing None: finish what started
-        pass
-    return {call.args[0].name: portable(outcome) for call, outcome in renders.finished()}
+    preload = notebook_imports(notebook)
+    return [start_kernel(notebook.parent, preload) for _ in range(count)]
 
 
-def run_jobs(jobs: list[Job], workers: int) -> list[str]:
-    """Run jobs, ``workers`` notebooks at a time; return one error message per failed job.
+def run_jobs(
+    jobs: list[Job],
+    workers: int,
+    renderer: Executor,
+    timeout: float = DEFAULT_CELL_TIMEOUT,
+    kernels: list[AsyncKernelManager] | None = None,
+) -> list[str]:
+    """Produce the briefings, ``workers`` at a time; return one error message per failed one.
 
-    Two cores, three stages. A render service is forked first and imports nbconvert and
-    WeasyPrint while this process imports what the notebook imports
-    (:func:`analysis.report.inprocess.import_notebook_modules`). Each notebook then runs in a
-    process forked for it alone (warm, and sharing no state with another notebook), and each
-    executed notebook goes to the render service, which forks a renderer for it.
+    The first jobs take the ``kernels`` started already; the others start their own.
     """
-    receive, send = multiprocessing.get_context("fork").Pipe(duplex=False)
-    service = Forks(1)
-    service.start(render_service, receive, send, workers)
-    receive.close()
-    with shared_with_children():
-        for notebook in dict.fromkeys(job.notebook for job in jobs):
-            import_notebook_modules(notebook)
-
     failed: dict[str, str] = {}
-    executions = Forks(workers)
-    for job in jobs:
-        executions.start(execute_job, job)
-    try:
-        for call, outcome in executions.finished():
-            job = call.args[0]
-            if isinstance(outcome, BaseException):
-                failed[job.name] = _failure(job.name, outcome)
-            else:
-                # A dead service cannot take the job; its death is reported below.
-                with contextlib.suppress(OSError):
-                    send.send((job, outcome))
-    finally:
-        with contextlib.suppress(OSError):
-            send.send(None)
-        send.close()
-    for _, rendered in service.finished():
-        if isinstance(rendered, BaseException):  # the service itself failed: no job rendered
-            lost = RuntimeError(f"rendering failed: {type(rendered).__name__}: {rendered}")
-            rendered = {job.name: lost for job in jobs if job.name not in failed}
-        for name, outcome in rendered.items():
-            if isinstance(outcome, BaseException):
-                failed[name] = _failure(name, outcome)
+    started = list(kernels or [])
+    with ThreadPoolExecutor(max(1, workers)) as threads:
+        running = {
+            job.name: threads.submit(
+                produce, job, renderer, timeout, started.pop(0) if started else None
+            )
+            for job in jobs
+        }
+        for job in jobs:
+            error = running[job.name].exception()
+            if error is not None:
+                failed[job.name] = _failure(job.name, error)
     return [failed[job.name] for job in jobs if job.name in failed]
 
 
-def _failure(name: str, exc: Exception) -> str:
+def _failure(name: str, exc: BaseException) -> str:
     if isinstance(exc, NotebookFailed):
         return f"[{name}] {exc}"
     return f"[{name}] {type(exc).__name__}: {exc}"
@@ -239,6 +286,13 @@ def main(argv: list[str] | None = None) -> int:
         "--jobs", type=int, default=2, help="briefings produced at once (default: 2)"
     )
     parser.add_argument(
+        "--cell-timeout",
+        type=float,
+        default=DEFAULT_CELL_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop a cell that runs longer and fail its briefing (default: {DEFAULT_CELL_TIMEOUT})",
+    )
+    parser.add_argument(
         "--store",
         nargs="+",
         type=Path,
@@ -259,18 +313,25 @@ def main(argv: list[str] | None = None) -> int:
 
     start = time.perf_counter()
     notebook = project_path(args.notebook)
+    out_dir = project_path(args.out_dir)
     names = [Path(p).stem for p in args.params]
     if len(set(names)) != len(names):
         parser.error("two parameters files have the same name: their briefings would collide")
+    remove_earlier_outputs(out_dir, names)
+    workers = max(1, min(args.jobs, len(names)))
+    kernels = start_kernels(notebook, workers)
     try:
         today = dt.date.today()
-        jobs = [make_job(p, notebook, project_path(args.out_dir), today) for p in args.params]
+        jobs = [make_job(p, notebook, out_dir, today) for p in args.params]
     except (ParameterError, ValueError) as exc:
+        for kernel in kernels:
+            stop_kernel(kernel)
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for job, params_file in zip(jobs, args.params, strict=True):
         _say(job, f"parameters from {_display(project_path(params_file))} checked")
-    errors = run_jobs(jobs, args.jobs)
+    with render_pool(workers) as renderer:
+        errors = run_jobs(jobs, workers, renderer, args.cell_timeout, kernels)
     for message in errors:
         print(f"error: {message}", file=sys.stderr)
     done = len(jobs) - len(errors)

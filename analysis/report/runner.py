@@ -1,4 +1,8 @@
-"""Execute a notebook with papermill and turn a failing cell into one readable message.
+"""Execute a notebook with papermill on a Jupyter kernel, and turn a failing cell into one message.
+
+Only public interfaces: papermill's nbclient engine, on the ``python3`` kernel that JupyterLab and
+nbval use, so a briefing run and an analyst's run execute the notebook the same way. Each cell has
+a time limit (``timeout``): a cell that hangs is stopped and reported like a cell that raised.
 
 papermill's own error is a long traceback with ANSI colours; an analyst running ``make briefings``
 needs to know which notebook, which cell (its index and first line, so it can be found in
@@ -9,16 +13,19 @@ papermill's error banner and the full traceback for whoever debugs it.
 from __future__ import annotations
 
 import ast
+import asyncio
 import re
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import papermill
+from jupyter_client.manager import AsyncKernelManager
+from nbclient.exceptions import CellTimeoutError
+from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
-
-from analysis.report.inprocess import ENGINE_NAME as IN_PROCESS
 
 #: The kernel every notebook runs on: the venv's own ``python3``, the one every Jupyter install
 #: has (a custom kernel name would fail with NoSuchKernel on another machine).
@@ -33,7 +40,53 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 #: frames and never use pandas-on-Spark, so the kernel marks it absent (pandera then skips it).
 KERNEL_EXEC_LINES = ("import sys; sys.modules.setdefault('pyspark.pandas', None)",)
 
+#: Seconds one cell may run before it is stopped and the run fails, naming the cell.
+DEFAULT_CELL_TIMEOUT = 300
+
+#: The name papermill knows :class:`TimedEngine` by.
+ENGINE_NAME = "analysis-nbclient"
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+class TimedEngine(NBClientEngine):
+    """papermill's nbclient engine, with a cell that runs out of time recorded as a failed cell.
+
+    Why: nbclient raises :class:`~nbclient.exceptions.CellTimeoutError` out of the run, which
+    papermill does not record on the cell; here the cell gets an error output saying so, and
+    papermill stops there and reports it (with the cell's index) like any failing cell. The
+    kernel is shut down by nbclient either way.
+    """
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man: Any, kernel_name: str, **kwargs: Any) -> Any:
+        try:
+            return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+        except CellTimeoutError:
+            # papermill has marked every cell it started complete; the last one is the culprit.
+            started = [
+                (index, cell)
+                for index, cell in enumerate(nb_man.nb.cells)
+                if cell.get("metadata", {}).get("papermill", {}).get("status")
+                not in (None, nb_man.PENDING)
+            ]
+            if not started:
+                raise
+            index, cell = started[-1]
+            cell.outputs.append(
+                nbformat.v4.new_output(
+                    "error",
+                    ename="CellTimeoutError",
+                    evalue=f"still running after the {kwargs.get('execution_timeout')} s "
+                    "allowed per cell, so it was stopped",
+                    traceback=[],
+                )
+            )
+            nb_man.cell_exception(cell, cell_index=index)
+            return nb_man.nb
+
+
+papermill_engines.register(ENGINE_NAME, TimedEngine)
 
 
 class NotebookFailed(RuntimeError):
@@ -75,46 +128,95 @@ def notebook_defaults(notebook: str | Path) -> dict[str, Any]:
     return defaults
 
 
+#: Kernel options: the lines above, and no start-up warnings (TCP on localhost) in the output.
+KERNEL_ARGUMENTS = (
+    *(f"--IPKernelApp.exec_lines={line}" for line in KERNEL_EXEC_LINES),
+    "--IPKernelApp.log_level=ERROR",
+)
+
+
+def notebook_imports(notebook: str | Path) -> list[str]:
+    """The import statements at the top level of a notebook's cells, one line each.
+
+    Imports nested in ``if`` or ``try`` blocks are left out (the notebook may not need them), and
+    so are cells in IPython syntax that Python cannot parse (magics).
+    """
+    lines: list[str] = []
+    for cell in nbformat.read(notebook, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        try:
+            body = ast.parse(cell.source).body
+        except SyntaxError:
+            continue
+        lines += [ast.unparse(n) for n in body if isinstance(n, ast.Import | ast.ImportFrom)]
+    return list(dict.fromkeys(lines))
+
+
+def start_kernel(cwd: str | Path, preload: Sequence[str] = ()) -> AsyncKernelManager:
+    """A ``python3`` kernel started now in ``cwd``, running ``preload`` (import lines) first.
+
+    Why: a kernel spends seconds importing pandas, matplotlib and this package before the first
+    cell; started early (while the caller checks parameters, say) and given the notebook's
+    imports (:func:`notebook_imports`), that time overlaps other work. An import that fails here
+    is reported by the notebook's own cell, with its number. Hand it to :func:`execute`.
+    """
+    kernel = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    arguments = [*KERNEL_ARGUMENTS, *(f"--IPKernelApp.exec_lines={line}" for line in preload)]
+    asyncio.run(kernel.start_kernel(cwd=str(cwd), extra_arguments=arguments))
+    return kernel
+
+
+def stop_kernel(kernel: AsyncKernelManager) -> None:
+    """Kill a kernel (from :func:`start_kernel`) at once; nothing is waiting for its answers."""
+    if kernel.has_kernel:
+        asyncio.run(kernel.shutdown_kernel(now=True))
+
+
 def execute(
     notebook: str | Path,
     output: str | Path,
     parameters: dict[str, Any],
     cwd: str | Path,
     *,
-    in_process: bool = False,
+    timeout: float = DEFAULT_CELL_TIMEOUT,
+    kernel: AsyncKernelManager | None = None,
 ) -> Path:
     """Run ``notebook`` with ``parameters`` into ``output``; raise :class:`NotebookFailed`.
 
-    By default on a ``python3`` kernel, as JupyterLab and nbval run it. ``in_process`` runs the
-    cells in this process instead (:mod:`analysis.report.inprocess`): for a caller that has
-    forked a process for this notebook alone, with its imports already loaded.
+    On a ``python3`` kernel started in ``cwd`` (or on ``kernel``, from :func:`start_kernel`,
+    which this call then stops), each cell allowed ``timeout`` seconds. Safe to call from
+    several threads at once (each run has its own kernel; the working directory of this process
+    is never changed).
     """
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    if in_process:
-        engine: dict[str, Any] = {"engine_name": IN_PROCESS}
-    else:
-        engine = {
-            # The notebook is done: kill its kernel rather than wait for a graceful shutdown.
-            "shutdown_kernel": "immediate",
-            "extra_arguments": [f"--IPKernelApp.exec_lines={line}" for line in KERNEL_EXEC_LINES],
-        }
     try:
         papermill.execute_notebook(
             str(notebook),
             str(output),
             parameters=parameters,
+            engine_name=ENGINE_NAME,
             kernel_name=KERNEL_NAME,
             language="python",
             progress_bar=False,
             # Saving after every cell re-validates and rewrites the whole notebook (images
             # included) each time; papermill still writes it once at the end, error or not.
             request_save_on_cell_execute=False,
-            cwd=str(cwd),
-            **engine,
+            execution_timeout=timeout,
+            # The kernel's working directory, given to nbclient rather than as papermill's
+            # ``cwd``, which changes this whole process's directory (not thread-safe).
+            resources={"metadata": {"path": str(cwd)}},
+            # The notebook is done: kill its kernel rather than wait for a graceful shutdown.
+            shutdown_kernel="immediate",
+            extra_arguments=list(KERNEL_ARGUMENTS),
+            km=kernel,
         )
     except PapermillExecutionError as exc:
         raise _failure(Path(notebook), output, exc) from None
+    finally:
+        if kernel is not None:
+            stop_kernel(kernel)
     return output
 
 
