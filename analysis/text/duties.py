@@ -717,7 +717,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.format == "csv":
-        out = table.to_csv(index=False)
+        from analysis.log.export import csv_text  # formula-safe, CR quoted
+
+        out = csv_text(table)
     else:
         records = table.astype(object).where(table.notna(), None).to_dict(orient="records")
         out = json.dumps(records, indent=2, ensure_ascii=False) + "\n"

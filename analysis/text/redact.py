@@ -789,7 +789,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         frame = redact_log(raw.frame, use_model=not args.no_model)
-        result = frame.to_csv(index=False)
+        from analysis.log.export import csv_text  # formula-safe, CR quoted
+
+        result = csv_text(frame)
     else:
         try:
             text = sys.stdin.read() if path is None else path.read_text(encoding="utf-8")
