@@ -127,6 +127,12 @@ def _as_read(raw: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
     return out
 
 
+def _cell_text(values: pd.Series) -> np.ndarray:
+    """Raw cells as the text shown beside a problem: an empty cell (None, NaN) shows as ''."""
+    cells = _as_read(values)
+    return cells.astype(object).where(cells.notna(), "").astype(str).to_numpy()
+
+
 class _Problems:
     """Collects problems as small frames, one per check, so that 1M-row logs stay vectorised."""
 
@@ -149,9 +155,7 @@ class _Problems:
                     "column": column,
                     "code": code,
                     "reason": reasons,
-                    "value": _as_read(self.raw[column][mask]).astype(str).to_numpy()
-                    if column in self.raw
-                    else "",
+                    "value": _cell_text(self.raw[column][mask]) if column in self.raw else "",
                 }
             )
         )
