@@ -14,7 +14,8 @@ as is and an analyst opens the file in Excel or LibreOffice:
   holding either CR or LF is quoted.
 
 XLSX cells cannot hold most control characters at all (the XML forbids them): they are written as
-U+FFFD, the replacement character, rather than refused.
+U+FFFD, the replacement character, rather than refused. XML also reads every CR or CRLF as LF, so
+a line break inside an XLSX cell is written as LF: the cell then reads back as written.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def write_csv(
 def _xlsx_cell(value: object) -> object:
     value = neutralise(value)
     if isinstance(value, str):
-        return _XLSX_ILLEGAL.sub("\ufffd", value)
+        return _XLSX_ILLEGAL.sub("\ufffd", value.replace("\r\n", "\n").replace("\r", "\n"))
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
