@@ -41,6 +41,40 @@ def project_path(value: str | Path) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+#: Environment variable naming the user's own data folder, where real complaint logs are kept
+#: (never in the repository); without it, ``~/complaint-logs``.
+DATA_FOLDER_VARIABLE = "ANALYSIS_DATA_DIR"
+
+
+def user_data_dir() -> Path:
+    """The user's data folder (``$ANALYSIS_DATA_DIR``, else ``~/complaint-logs``), read at each
+    call so that a run, a test or a notebook kernel can point it elsewhere."""
+    return Path(os.environ.get(DATA_FOLDER_VARIABLE) or "~/complaint-logs").expanduser().resolve()
+
+
+class OutsideDataFolders(ValueError):
+    """A path in the parameters leads outside the project and the user's data folder."""
+
+
+def data_file(value: str | Path) -> Path:
+    """A data file named in parameters (``complaint_log``), resolved through any symlink, refused
+    unless it lies inside the project or the user's data folder.
+
+    Parameters files can be edited by anyone who prepares a run; without this, ``complaint_log``
+    could name any readable file on the machine, and the reader's error (quoting the columns it
+    saw) put that file's first line into the saved notebook. The message names the path and the
+    allowed folders, never anything read from the file.
+    """
+    path = project_path(value).resolve()
+    allowed = (PROJECT_ROOT, user_data_dir())
+    if not any(path.is_relative_to(folder) for folder in allowed):
+        raise OutsideDataFolders(
+            f"{value} is outside the project ({PROJECT_ROOT}) and the data folder "
+            f"({allowed[1]}; set {DATA_FOLDER_VARIABLE} to use another): not read"
+        )
+    return path
+
+
 #: The bundled synthetic complaint log, and the seed it was generated with.
 SAMPLE_SEED: int = 20211111
 SAMPLE_LOG: Path = SAMPLE_DIR / "complaints.csv"

@@ -62,6 +62,17 @@ OUTCOMES: tuple[str, ...] = ("removed", "restricted", "no breach found", "no res
 ESCALATIONS: tuple[str, ...] = ("none", "police", "regulator", "police and regulator")
 REPORTERS: tuple[str, ...] = ("staff member", "school", "organisation")
 
+#: The earliest date a log may hold: no complaint in any log predates 2000, so an earlier date is
+#: a typo in the year (1921 for 2021) and its row is rejected rather than read. The latest is the
+#: extract date (``as_of``), given with each log.
+EARLIEST_DATE: pd.Timestamp = pd.Timestamp("2000-01-01")
+
+#: How much earlier than its receipt the organisation's own report to the platform may be dated:
+#: none. Both times come from the organisation's own records, so a report timed before the
+#: complaint reached it - hours before on the same day included - means one of the two is wrong.
+#: (A school or staff member may report before complaining to the organisation: no rule applies.)
+REPORT_BEFORE_RECEIPT_TOLERANCE: pd.Timedelta = pd.Timedelta(0)
+
 #: Outcomes for which the content came down (removed) or access to it was restricted.
 TAKEN_DOWN: frozenset[str] = frozenset({"removed", "restricted"})
 

@@ -34,6 +34,14 @@ _UK = (
 _TWO_DIGIT_YEAR = r"^\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2}(?:\s.*)?$"
 
 EXPECTED = "expected yyyy-mm-dd [hh:mm] or dd/mm/yyyy [hh:mm]"
+#: Years a timestamp can hold (pandas' nanosecond range ends in 1677 and 2262): a date outside is
+#: reported as out of range, per cell, rather than overflowing for the whole file.
+_YEARS = (1678, 2261)
+
+
+def out_of_range(year: object) -> str:
+    """The reason given for a date whose year no log can mean (9999-12-31, 0001-01-01)."""
+    return f"year {year} is out of range: a date must fall between 2000-01-01 and the extract date"
 
 
 def _assemble(parts: pd.DataFrame) -> pd.Series:
@@ -55,15 +63,47 @@ def _assemble(parts: pd.DataFrame) -> pd.Series:
     return pd.to_datetime(frame, errors="coerce")
 
 
-def _from_datetimes(values: pd.Series) -> pd.Series:
-    """Spreadsheet or Parquet datetimes (possibly tz-aware) as naive UK local time."""
+def _from_datetimes(values: pd.Series, errors: pd.Series) -> pd.Series:
+    """Spreadsheet or Parquet datetimes (possibly tz-aware) as naive UK local time; a year no
+    timestamp can hold (9999) is NaT with its reason in ``errors``."""
     converted = []
-    for value in values:
+    for label, value in values.items():
+        if isinstance(value, np.datetime64):
+            year = int(value.astype("datetime64[Y]").astype(np.int64)) + 1970
+        else:
+            year = value.year
+        if not _YEARS[0] <= year <= _YEARS[1]:
+            errors[label] = out_of_range(year)
+            converted.append(pd.NaT)
+            continue
         ts = pd.Timestamp(value)
         if ts.tzinfo is not None:
             ts = ts.tz_convert(UK_TZ).tz_localize(None)
         converted.append(ts)
     return pd.Series(converted, index=values.index, dtype="datetime64[ns]")
+
+
+def _is_missing(value: object) -> bool:
+    """An empty spreadsheet or Parquet cell: None, NaN, NaT or NA (but not a list or text)."""
+    return (
+        value is None
+        or value is pd.NaT
+        or value is pd.NA
+        or (isinstance(value, float | np.floating) and np.isnan(value))
+    )
+
+
+def _not_a_date(value: object) -> str:
+    """Why a spreadsheet or Parquet cell that is neither text nor a date is not a date."""
+    if isinstance(value, bool | np.bool_):
+        return "true/false, not a date (" + EXPECTED + ")"
+    if isinstance(value, int | float | np.number):
+        return "a number, not a date (" + EXPECTED + ")"
+    if isinstance(value, dt.time):
+        return "a time of day with no date (" + EXPECTED + ")"
+    if isinstance(value, dt.timedelta | np.timedelta64):
+        return "a duration, not a date (" + EXPECTED + ")"
+    return f"not a date (a {type(value).__name__} value; " + EXPECTED + ")"
 
 
 def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -86,14 +126,16 @@ def parse_timestamps(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         arrow = pa.array(values)
     elif pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         arrow = pa.array(values.astype(object), type=pa.string(), from_pandas=True)
-    else:  # spreadsheet cells: a mix of dates, numbers and text
-        is_dt = values.map(lambda v: isinstance(v, (dt.datetime, dt.date)))
+    else:  # spreadsheet cells: a mix of dates, text, numbers and other types
+        missing = values.map(_is_missing).astype(bool)
+        is_dt = values.map(lambda v: isinstance(v, dt.date | np.datetime64)).astype(bool) & ~missing
+        is_text = values.map(lambda v: isinstance(v, str)).astype(bool)
         if is_dt.any():
-            out[is_dt] = _from_datetimes(values[is_dt])
-        is_number = values.map(lambda v: isinstance(v, (int, float, np.number)) and not pd.isna(v))
-        errors[is_number & ~is_dt] = "a number, not a date (" + EXPECTED + ")"
-        rows = np.flatnonzero(~is_dt & ~is_number)
-        arrow = pa.array(values.iloc[rows].astype(object), type=pa.string(), from_pandas=True)
+            out[is_dt] = _from_datetimes(values[is_dt], errors)
+        other = values[~is_dt & ~is_text & ~missing]
+        errors[other.index] = other.map(_not_a_date)
+        rows = np.flatnonzero(is_text.to_numpy())
+        arrow = pa.array(values.iloc[rows].astype(object), type=pa.string())
     trimmed = pc.utf8_trim_whitespace(arrow)
     present = pc.fill_null(pc.not_equal(trimmed, ""), False).to_numpy(zero_copy_only=False)
     cells = trimmed.filter(pa.array(present)).to_numpy(zero_copy_only=False)
@@ -135,7 +177,7 @@ def _parse_slow(text: pd.Series, out: pd.Series, errors: pd.Series) -> None:
             stamps[~naive] = with_tz.dt.tz_convert(UK_TZ).dt.tz_localize(None)
         good = stamps.notna()
         out[good[good].index] = stamps[good]
-        errors[good[~good].index] = "not a real date or time (" + EXPECTED + ")"
+        _explain_unreal(parts["y"][good[~good].index], errors)
 
     rest = text[~is_iso]
     uk = rest.str.extract(_UK)
@@ -151,7 +193,7 @@ def _parse_slow(text: pd.Series, out: pd.Series, errors: pd.Series) -> None:
         stamps = _assemble(parts[~us_style])
         good = stamps.notna()
         out[good[good].index] = stamps[good]
-        errors[good[~good].index] = "not a real date or time (" + EXPECTED + ")"
+        _explain_unreal(parts["y"][good[~good].index], errors)
 
     other = rest[~is_uk]
     two_digit = other.str.match(_TWO_DIGIT_YEAR)
@@ -159,6 +201,15 @@ def _parse_slow(text: pd.Series, out: pd.Series, errors: pd.Series) -> None:
         "ambiguous date: two-digit year; write the year in full (dd/mm/yyyy or yyyy-mm-dd)"
     )
     errors[two_digit[~two_digit].index] = "not a date (" + EXPECTED + ")"
+
+
+def _explain_unreal(years: pd.Series, errors: pd.Series) -> None:
+    """Reasons for dates that did not make a timestamp: a year no log can mean, or an impossible
+    day or time (31/02, 25:61)."""
+    year = pd.to_numeric(years)
+    far = (year < _YEARS[0]) | (year > _YEARS[1])
+    errors[year.index[~far]] = "not a real date or time (" + EXPECTED + ")"
+    errors[year.index[far]] = year[far].map(out_of_range)
 
 
 def _reject_ambiguous_day_first(values: pd.Series, out: pd.Series, errors: pd.Series) -> None:

@@ -20,7 +20,6 @@ import csv
 import hashlib
 import io
 import warnings
-import zipfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -221,32 +220,59 @@ def _read_csv_by_record(
     return pd.DataFrame(fitted, columns=header, dtype=object), malformed
 
 
+def _one_line(exc: Exception) -> str:
+    """An exception's message on one line, short: it goes into a message to the log's keeper."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 def _read_xlsx(path: Path) -> pd.DataFrame:
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise NotAComplaintLog(f"{path.name}: not a readable Excel workbook ({exc})") from None
+        book = pd.ExcelFile(path, engine="openpyxl")
+    except Exception as exc:  # zip, XML and openpyxl errors of many types for a damaged file
+        raise NotAComplaintLog(
+            f"{path.name}: not a readable Excel workbook ({_one_line(exc)})"
+        ) from None
     # The log is the first sheet with a header row (matching a required column) among its first
-    # non-empty rows: a title or a note above the table is allowed.
-    for raw in sheets.values():
-        for header_pos in raw.dropna(how="all").index[:_HEADER_SEARCH_ROWS]:
-            headers = [normalise_header(h) for h in raw.loc[header_pos] if not pd.isna(h)]
-            if any(HEADER_ALIASES.get(h) in REQUIRED for h in headers):
-                body = raw.loc[header_pos + 1 :].copy()
-                body.columns = ["" if pd.isna(h) else str(h) for h in raw.loc[header_pos]]
-                # pandas' row position p is the sheet's row p + 1: keep it, blank rows included.
-                body.index = pd.Index(body.index + 1, name="source_row")
-                return body.astype(object).where(body.notna(), "")
+    # non-empty rows: a title or a note above the table is allowed. A damaged sheet is skipped
+    # (and named, if no other sheet holds the log).
+    damaged: list[str] = []
+    with book:
+        for name in book.sheet_names:
+            try:
+                raw = book.parse(name, header=None, dtype=object)
+            except Exception as exc:  # a damaged sheet raises XML, zip or conversion errors
+                damaged.append(f"sheet {name!r} could not be read: {_one_line(exc)}")
+                continue
+            body = _sheet_body(raw)
+            if body is not None:
+                return body
     raise NotAComplaintLog(
         f"{path.name}: no sheet in the workbook has complaint-log column headers"
+        + "".join(f"; {d}" for d in damaged)
     )
+
+
+def _sheet_body(raw: pd.DataFrame) -> pd.DataFrame | None:
+    """The rows under the sheet's header row, numbered as the sheet shows them; None if no header."""
+    for header_pos in raw.dropna(how="all").index[:_HEADER_SEARCH_ROWS]:
+        headers = [normalise_header(h) for h in raw.loc[header_pos] if not pd.isna(h)]
+        if any(HEADER_ALIASES.get(h) in REQUIRED for h in headers):
+            body = raw.loc[header_pos + 1 :].copy()
+            body.columns = ["" if pd.isna(h) else str(h) for h in raw.loc[header_pos]]
+            # pandas' row position p is the sheet's row p + 1: keep it, blank rows included.
+            body.index = pd.Index(body.index + 1, name="source_row")
+            return body.astype(object).where(body.notna(), "")
+    return None
 
 
 def _read_parquet(path: Path, data: bytes, arrow_text: bool) -> pd.DataFrame:
     try:
         table = pq.read_table(pa.BufferReader(data))  # the bytes already read for the checksum
     except Exception as exc:  # pyarrow raises several unrelated types for a damaged file
-        raise NotAComplaintLog(f"{path.name}: not a readable Parquet file ({exc})") from None
+        raise NotAComplaintLog(
+            f"{path.name}: not a readable Parquet file ({_one_line(exc)})"
+        ) from None
     for i, column in enumerate(table.schema):
         if pa.types.is_list(column.type) or pa.types.is_large_list(column.type):
             # Multi-valued cells (e.g. categories as a list) become the log's ';'-joined text.
@@ -257,10 +283,29 @@ def _read_parquet(path: Path, data: bytes, arrow_text: bool) -> pd.DataFrame:
                 f"{path.name}: column {column.name!r} holds nested records ({column.type}); "
                 "a complaint log holds text, dates and lists of text"
             )
+    # Typed columns (Parquet timestamps) stay typed: the date parser takes them as they are. A
+    # timestamp column holding a date pandas cannot (9999-12-31) is read as ISO text instead, so
+    # that the date parser rejects that cell, not the whole file.
+    for i, column in enumerate(table.schema):
+        if _beyond_pandas(table.column(i)):
+            table = table.set_column(i, column.name, pc.cast(table.column(i), pa.string()))
     frame = table.to_pandas(types_mapper=_ARROW_TEXT.get if arrow_text else None)
-    # Typed columns (Parquet timestamps) stay typed: the date parser takes them as they are.
     frame.index = pd.RangeIndex(1, 1 + len(frame), name="source_row")
     return frame
+
+
+_NS_PER_UNIT = {"s": 10**9, "ms": 10**6, "us": 10**3, "ns": 1}
+
+
+def _beyond_pandas(column: pa.ChunkedArray) -> bool:
+    """Whether a Parquet timestamp column holds a value pandas' nanosecond timestamps cannot
+    (years before 1677 or after 2262)."""
+    if not pa.types.is_timestamp(column.type) or column.null_count == len(column):
+        return False
+    per = _NS_PER_UNIT[column.type.unit]
+    bounds = pc.min_max(column.cast(pa.int64()))
+    low, high = bounds["min"].as_py(), bounds["max"].as_py()
+    return low <= pd.Timestamp.min.value // per or high >= pd.Timestamp.max.value // per
 
 
 def match_headers(headers: list[str], source: str) -> tuple[dict[str, str], list[str]]:

@@ -27,14 +27,17 @@ from analysis.config import REPORTS_DIR
 from analysis.log.contract import (
     CATEGORIES,
     COLUMNS,
+    EARLIEST_DATE,
     FIELD_BY_NAME,
     FIELDS,
+    REPORT_BEFORE_RECEIPT_TOLERANCE,
     TAKEN_DOWN,
     TIMESTAMP_COLUMNS,
     VALIDATED_SCHEMA,
     VALUE_ALIASES,
 )
 from analysis.log.dates import parse_as_of, parse_timestamps
+from analysis.log.export import write_csv
 from analysis.log.reader import NotAComplaintLog, RawLog, read_log
 
 #: Problem code -> the short label used when counting rejections.
@@ -46,6 +49,7 @@ REASONS: dict[str, str] = {
     "bad_date": "not a readable date",
     "us_date": "US-style (month-first) date",
     "ambiguous_date": "ambiguous date",
+    "before_2000": "date before 2000 (a typo in the year?)",
     "after_extract": "date after the extract date",
     "report_before_received": "reported by the organisation before it received the complaint",
     "response_before_report": "platform answered before the report to it",
@@ -123,6 +127,12 @@ def _as_read(raw: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
     return out
 
 
+def _cell_text(values: pd.Series) -> np.ndarray:
+    """Raw cells as the text shown beside a problem: an empty cell (None, NaN) shows as ''."""
+    cells = _as_read(values)
+    return cells.astype(object).where(cells.notna(), "").astype(str).to_numpy()
+
+
 class _Problems:
     """Collects problems as small frames, one per check, so that 1M-row logs stay vectorised."""
 
@@ -145,9 +155,7 @@ class _Problems:
                     "column": column,
                     "code": code,
                     "reason": reasons,
-                    "value": _as_read(self.raw[column][mask]).astype(str).to_numpy()
-                    if column in self.raw
-                    else "",
+                    "value": _cell_text(self.raw[column][mask]) if column in self.raw else "",
                 }
             )
         )
@@ -361,6 +369,13 @@ def _check_timeline(clean: dict[str, pd.Series], as_of: pd.Timestamp, problems: 
     reporter = clean["reported_by"].astype("category")
 
     for name in TIMESTAMP_COLUMNS:
+        problems.add(
+            clean[name] < EARLIEST_DATE,
+            name,
+            "before_2000",
+            f"{name} is before {EARLIEST_DATE:%Y-%m-%d}: a typo in the year? "
+            "A date must fall between 2000-01-01 and the extract date",
+        )
         later = clean[name] > as_of
         problems.add(
             later,
@@ -368,9 +383,10 @@ def _check_timeline(clean: dict[str, pd.Series], as_of: pd.Timestamp, problems: 
             "after_extract",
             f"{name} is after the extract date {as_of:%Y-%m-%d %H:%M}; correct the date or the extract date",
         )
-    # A school or member may report a post before complaining to us; we cannot report before we hear.
+    # A school or member may report a post before complaining to us; we cannot report before we
+    # hear, not even earlier on the same day (the contract's REPORT_BEFORE_RECEIPT_TOLERANCE).
     problems.add(
-        (reporter == "organisation") & (reported < received.dt.normalize()),
+        (reporter == "organisation") & (reported < received - REPORT_BEFORE_RECEIPT_TOLERANCE),
         "reported_at",
         "report_before_received",
         "reported to the platform by the organisation before the organisation received the complaint",
@@ -453,14 +469,15 @@ def _import_schema_checks() -> None:
 
 
 def write_outputs(result: ValidationResult, out_dir: Path) -> dict[str, Path]:
-    """Write the valid rows and every rejected row (one line per problem, with its raw values)."""
+    """Write the valid rows and every rejected row (one line per problem, with its raw values),
+    through :mod:`analysis.log.export`: log text may hold formulas and line breaks."""
     out_dir.mkdir(parents=True, exist_ok=True)
     stem = result.path.stem if result.path else "log"
     paths = {"valid": out_dir / f"{stem}.valid.csv", "rejected": out_dir / f"{stem}.rejected.csv"}
-    result.valid.to_csv(paths["valid"], date_format="%Y-%m-%d %H:%M:%S")
+    write_csv(result.valid, paths["valid"], index=True, date_format="%Y-%m-%d %H:%M:%S")
     raw = result.rejected_rows.add_prefix("raw: ")
     detail = result.rejected.drop(columns="value").join(raw, on="source_row")
-    detail.to_csv(paths["rejected"], index=False)
+    write_csv(detail, paths["rejected"])
     return paths
 
 

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from analysis.config import SUPPRESSION_THRESHOLD, project_path
+from analysis.config import SUPPRESSION_THRESHOLD, data_file, project_path
 from analysis.log.contract import NATIONS, PLATFORMS
 from analysis.parameters import ParameterError, check_parameters
+from analysis.safe_yaml import UnsafeYaml, load_yaml
 
 Audience = Literal["minister", "union"]
 
@@ -36,6 +36,9 @@ AUDIENCE_LABELS: dict[str, str] = {
     "minister": "Briefing for ministers",
     "union": "Briefing for union executives and officers",
 }
+
+#: File endings the reader takes as a complaint log (CSV, Excel, Parquet).
+LOG_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".xlsx", ".xlsm", ".parquet", ".pq")
 
 #: A protective marking is printed as given; it must look like one (capitals, e.g. "OFFICIAL",
 #: "OFFICIAL-SENSITIVE") so that a value such as a file path cannot end up in every page's margin.
@@ -71,8 +74,13 @@ class BriefingParameters(BaseModel):
     @field_validator("complaint_log")
     @classmethod
     def _log_exists(cls, value: str) -> str:
-        if not project_path(value).is_file():
-            raise ValueError(f"file not found: {project_path(value)}")
+        path = data_file(value)  # inside the project or the user's data folder, else refused
+        if not path.is_file():
+            raise ValueError(f"file not found: {path}")
+        if path.suffix.lower() not in LOG_SUFFIXES:
+            raise ValueError(
+                f"{path.name} is not a complaint log file (expected {', '.join(LOG_SUFFIXES)})"
+            )
         return value
 
     @field_validator("nations")
@@ -136,7 +144,7 @@ class BriefingParameters(BaseModel):
 
     @property
     def log_path(self) -> Path:
-        return project_path(self.complaint_log)
+        return data_file(self.complaint_log)
 
     def echo(self) -> dict[str, Any]:
         """The parameters as given, in JSON-friendly types, for the annex and for papermill."""
@@ -169,14 +177,20 @@ def validate_parameters(values: Mapping[str, Any]) -> BriefingParameters:
 
 
 def load_params_file(path: str | Path) -> dict[str, Any]:
-    """Read a parameters YAML file (``params/minister.yaml``) into a dict for papermill."""
+    """Read a parameters YAML file (``params/minister.yaml``) into a dict for papermill.
+
+    Read by :func:`analysis.safe_yaml.load_yaml`: no Python tags, a small budget of aliases (an
+    alias bomb is refused at once), and no quoting of the file in the message.
+    """
     path = project_path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path)
     except FileNotFoundError:
         raise ParameterError(f"parameters file not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise ParameterError(f"{path}: not valid YAML: {exc}") from None
+    except IsADirectoryError:
+        raise ParameterError(f"{path}: a folder, not a parameters file") from None
+    except UnsafeYaml as exc:
+        raise ParameterError(str(exc)) from None
     if not isinstance(data, dict):
         raise ParameterError(f"{path}: expected a mapping of parameter names to values")
     unknown = sorted(set(data) - set(BriefingParameters.model_fields))

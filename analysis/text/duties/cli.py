@@ -7,6 +7,7 @@ import json
 import sys
 from pathlib import Path
 
+from analysis.log.export import csv_text  # formula-safe, CR quoted
 from analysis.text.duties.extract import duties_table
 from analysis.text.duties.reading import NotText
 
@@ -32,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.format == "csv":
-        out = table.to_csv(index=False)
+        out = csv_text(table)
     else:
         records = table.astype(object).where(table.notna(), None).to_dict(orient="records")
         out = json.dumps(records, indent=2, ensure_ascii=False) + "\n"

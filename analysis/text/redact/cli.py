@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from analysis.log.export import csv_text  # formula-safe, CR quoted
 from analysis.text.redact.logs import redact_log
 from analysis.text.redact.pipeline import redact
 
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         frame = redact_log(raw.frame, use_model=not args.no_model)
-        result = frame.to_csv(index=False)
+        result = csv_text(frame)
     else:
         try:
             text = sys.stdin.read() if path is None else path.read_text(encoding="utf-8")
