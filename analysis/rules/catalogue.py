@@ -40,7 +40,6 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 import pandas as pd
 import yaml
@@ -50,12 +49,12 @@ from pydantic import (
     Field,
     FiniteFloat,
     ValidationError,
-    field_validator,
     model_validator,
 )
 
 from analysis.config import PROJECT_ROOT, RULES_DIR
 from analysis.log.contract import CATEGORIES
+from analysis.rules.evidence import Source, Verification
 
 Status = Literal[
     "in force",
@@ -73,66 +72,14 @@ Clock = Literal[
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]  # the contract's vocabulary, one place
 #: Hours: a finite number greater than 0 (``.inf`` and ``.nan`` are refused).
 Hours = Annotated[FiniteFloat, Field(gt=0)]
-#: How a status was checked: against the legislation database or official journal itself, against
-#: an official publication of the government, parliament, regulator, Commission or court, or not.
-Method = Literal["legislation record", "official publication", "not verified"]
 #: The departments a proposed option can belong to (UK central government).
 Department = Literal["DSIT", "DfE", "Home Office"]
 #: Statuses that mean the duty bound (or binds) someone, so it has a date it applied from.
 APPLIED = frozenset({"in force", "superseded", "repealed", "voluntary code"})
-#: Hosts of primary sources: legislation databases, official journals, governments, parliaments,
-#: regulators, courts, and the helpline whose own advice an option cites. Subdomains count.
-PRIMARY_HOSTS: tuple[str, ...] = (
-    "legislation.gov.uk",
-    "gov.uk",
-    "parliament.uk",
-    "ofcom.org.uk",
-    "europa.eu",
-    "gesetze-im-internet.de",
-    "recht.bund.de",
-    "bundesjustizamt.de",
-    "legislation.gov.au",
-    "esafety.gov.au",
-    "infrastructure.gov.au",
-    "legifrance.gouv.fr",
-    "conseil-constitutionnel.fr",
-    "irishstatutebook.ie",
-    "gov.ie",
-    "cnam.ie",
-    "saferinternet.org.uk",
-)
-
-
-def is_primary(url: str) -> bool:
-    """Whether ``url`` is on a primary source's host (https or http, any subdomain)."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    return parts.scheme in {"http", "https"} and any(
-        host == h or host.endswith("." + h) for h in PRIMARY_HOSTS
-    )
 
 
 class RuleFileError(ValueError):
     """One or more rule files are malformed; the message names each file and field."""
-
-
-class Source(BaseModel):
-    """Where the rule's wording comes from: its citation and primary addresses only."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    citation: str = Field(min_length=1)
-    urls: tuple[str, ...] = ()
-    #: What was and was not checked in the wording (the status is in ``Rule.verification``).
-    note: str = Field(min_length=1)
-
-    @field_validator("urls")
-    @classmethod
-    def _primary(cls, urls: tuple[str, ...]) -> tuple[str, ...]:
-        mirrors = [u for u in urls if not is_primary(u)]
-        if mirrors:
-            raise ValueError(f"not a primary source (see PRIMARY_HOSTS): {', '.join(mirrors)}")
-        return urls
 
 
 class Scope(BaseModel):
@@ -149,30 +96,6 @@ class Scope(BaseModel):
     notifier: str = Field(min_length=1)
     #: Whose action starts the clock, and the event it ends with.
     clock: str = Field(min_length=1)
-
-
-class Verification(BaseModel):
-    """How the rule's status and dates were checked, when, and against which primary record."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    method: Method
-    checked_on: date
-    #: The primary record read; None only when the status is "not verified".
-    source_url: str | None = None
-    #: What the record showed, or for "not verified" what was tried and why it did not settle it.
-    note: str = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _source_is_primary(self) -> Verification:
-        if self.method != "not verified":
-            if not self.source_url:
-                raise ValueError("source_url: required unless the method is 'not verified'")
-            if not is_primary(self.source_url):
-                raise ValueError(
-                    f"source_url: not a primary source (see PRIMARY_HOSTS): {self.source_url}"
-                )
-        return self
 
 
 class OptionFacts(BaseModel):
