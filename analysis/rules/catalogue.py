@@ -148,6 +148,7 @@ class Rule(BaseModel):
     #: The statute's own words about time, verbatim, only where read in the primary record (a
     #: briefing may quote these; ``deadline_words`` is the project's paraphrase).
     statute_words: str | None = None
+    #: The deadline in the project's own words: a paraphrase, never to be quoted as the statute's.
     deadline_words: str = Field(min_length=1)
     derived_deadline: bool = False
     derivation: str | None = None
