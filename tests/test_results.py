@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from analysis.cli import main as cli
 from analysis.log.validate import validate_file
-from analysis.results import NOT_REACHED, headline, load_results, save_results
+from analysis.results import NOT_REACHED, Results, figures_doc, headline, load_results, save_results
 
 AS_OF = "2021-11-30"  # end of that day: 2021-11-30 23:59:59
 NEVER = {"first_response_at": "", "outcome": "no response", "removed_at": ""}
@@ -399,3 +399,25 @@ def test_a_results_file_of_another_schema_is_refused(small_log, tmp_path, capsys
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ValidationError, match="headline/2"):
         load_results(path)
+
+
+def test_figures_doc_is_current_and_every_field_names_a_real_function(capsys):
+    assert cli(["figures-doc", "--check"]) == 0, capsys.readouterr().err
+    fields = list(figures_doc.rows(Results))
+    for value in figures_doc.VALUE_TYPES:
+        fields += list(figures_doc.rows(value, parent="-"))
+    assert all(text for _, _, text, _ in fields)  # every field has its one-line definition
+    named = {function for *_, function in fields if function != "-"}
+    missing = [path for path, *_, function in fields if not function]
+    assert missing == []  # every Results field is traced to a function, directly or by its parent
+    for dotted in named:
+        assert callable(figures_doc.resolve(dotted)), dotted
+
+
+def test_figures_doc_check_fails_when_the_page_is_stale(tmp_path, capsys):
+    page = tmp_path / "figures.md"
+    assert cli(["figures-doc", "--out", str(page)]) == 0
+    assert "platforms.<key>.response.within_24h" in page.read_text(encoding="utf-8")
+    page.write_text(page.read_text(encoding="utf-8").replace("| `removal_league[]`", "| `x`"))
+    assert cli(["figures-doc", "--check", "--out", str(page)]) == 1
+    assert "out of date" in capsys.readouterr().err

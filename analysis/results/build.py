@@ -192,7 +192,8 @@ def _by_reporter(log: pd.DataFrame, as_of: pd.Timestamp, times: pd.DataFrame) ->
     }
 
 
-def _charts(log: pd.DataFrame, times: pd.DataFrame, kms: dict[str, KaplanMeier]) -> Charts:
+def chart_series(log: pd.DataFrame, times: pd.DataFrame, kms: dict[str, KaplanMeier]) -> Charts:
+    """The points of every chart: both clocks' curves, the deadline bars, the complaint counts."""
     return Charts(
         response_curves=sections.curve(curve_points(kms["response"].survival)),
         removal_curves=sections.curve(curve_points(kms["removal"].survival)),
@@ -232,13 +233,13 @@ def compute_results(
         totals_ = {**totals(log, codes), "reported": len(times), **time_exclusions(log, as_of)}
         capture = _capture(log, codes)
         kms["removal"] = removal.result()
-        charts = pool.submit(_charts, log, times, kms)
+        charts = pool.submit(chart_series, log, times, kms)
         by_reporter = reporter.result()
         by_platform = outcome_table(times["platform"].to_numpy(), by_reporter["codes"])
         rule_rows = compliance.result()
         sensitivity = events_only_medians(times, kms)
         month_table, peak = months.result()
-        chart_series = charts.result()
+        series = charts.result()
     return Results(
         schema=SCHEMA,
         provenance=provenance(log, as_of, validation),
@@ -256,7 +257,7 @@ def compute_results(
         not_answered=sections.not_answered(not_answered_waits(times), as_of),
         monthly=sections.monthly(month_table, peak),
         median_sensitivity=sections.median_sensitivity(sensitivity),
-        charts=chart_series,
+        charts=series,
     )
 
 

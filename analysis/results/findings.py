@@ -69,7 +69,10 @@ class LeagueRow(BaseModel):
     platform: str = figure("Platform.")
     reported: int = figure("Complaints reported to it before the extract date.")
     taken_down: Share = figure("Removed or restricted by the extract date, share of reported.")
-    removed_within_48h: Within | None = figure("Kaplan-Meier share taken down within 48 hours.")
+    removed_within_48h: Within | None = figure(
+        "Kaplan-Meier share taken down within 48 hours.",
+        "analysis.measures.response_times.kaplan_meier",
+    )
 
 
 class NotAnswered(BaseModel):
@@ -110,7 +113,10 @@ class MedianSensitivity(BaseModel):
     clock: str = figure("'response' or 'removal'.")
     reported: int = figure("Complaints reported (the Kaplan-Meier base).")
     events: int = figure("Of which with the event by the extract date (the answered-only base).")
-    km_median: Median = figure("Kaplan-Meier median hours, censored complaints counted.")
+    km_median: Median = figure(
+        "Kaplan-Meier median hours, censored complaints counted.",
+        "analysis.measures.response_times.kaplan_meier",
+    )
     events_only_median_hours: float | None = figure(
         "Median hours among complaints with the event only (the DSA-style figure)."
     )
@@ -176,11 +182,13 @@ class Results(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, validate_by_name=True, serialize_by_alias=True
     )
-    schema_: Literal["headline/2"] = figure("Layout name: 'headline/2'.", alias="schema")
+    schema_: Literal["headline/2"] = figure(
+        "Layout name: 'headline/2'.", "analysis.results.build.compute_results", alias="schema"
+    )
     provenance: Provenance = figure(
         "Where the figures come from.", "analysis.results.build.provenance"
     )
-    totals: Totals = figure("Whole-log counts.")
+    totals: Totals = figure("Whole-log counts.", "analysis.measures.counts.totals")
     platforms: dict[str, Platform] = figure(
         "Response and removal clocks per platform and 'All platforms'.",
         "analysis.results.build.platform_entries",
@@ -224,4 +232,4 @@ class Results(BaseModel):
         "Each median counting only complaints with the event, beside the censored estimate.",
         "analysis.measures.answered_only.events_only_medians",
     )
-    charts: Charts = figure("Chart series.")
+    charts: Charts = figure("Chart series.", "analysis.results.build.chart_series")
