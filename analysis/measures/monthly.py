@@ -7,21 +7,24 @@ steady rate), so it is computed here once rather than spotted in a chart.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.measures.counts import count_table
 from analysis.measures.intervals import wilson
 
 
-def monthly_counts(log: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, object] | None]:
+def monthly_counts(
+    log: pd.DataFrame, first: np.ndarray | None = None
+) -> tuple[pd.DataFrame, dict[str, object] | None]:
     """Complaints per month received (zeros included, exact Poisson 95% CI) and the peak month.
 
     Returns the table (month as "YYYY-MM", complaints, lower, upper) and the peak: month,
     complaints, total, share (of all complaints) with its Wilson 95% lower/upper (None for an empty
     log). On a tie the earliest month is the peak, and ``tied`` says how many months share the
-    peak count, so a template can say "one of".
+    peak count, so a template can say "one of". ``first``: passed on to :func:`count_table`.
     """
-    table = count_table(log, "month")
+    table = count_table(log, "month", first=first)
     months = pd.DataFrame(
         {
             "month": pd.DatetimeIndex(table["month"]).strftime("%Y-%m"),

@@ -19,7 +19,7 @@ from analysis import __version__
 from analysis.log.validate import ValidationResult, validate_file
 from analysis.measures.answered_only import events_only_medians
 from analysis.measures.capture_recapture import capture_recapture
-from analysis.measures.counts import count_table, incident_codes, totals
+from analysis.measures.counts import count_table, first_complaint_mask, incident_codes, totals
 from analysis.measures.curves import curve_points
 from analysis.measures.monthly import monthly_counts
 from analysis.measures.outcomes import (
@@ -192,13 +192,22 @@ def _by_reporter(log: pd.DataFrame, as_of: pd.Timestamp, times: pd.DataFrame) ->
     }
 
 
-def chart_series(log: pd.DataFrame, times: pd.DataFrame, kms: dict[str, KaplanMeier]) -> Charts:
-    """The points of every chart: both clocks' curves, the deadline bars, the complaint counts."""
+def chart_series(
+    log: pd.DataFrame,
+    times: pd.DataFrame,
+    kms: dict[str, KaplanMeier],
+    first: np.ndarray | None = None,
+) -> Charts:
+    """The points of every chart: both clocks' curves, the deadline bars, the complaint counts
+    (``first``: :func:`~analysis.measures.counts.first_complaint_mask`, shared by the counts)."""
     return Charts(
         response_curves=sections.curve(curve_points(kms["response"].survival)),
         removal_curves=sections.curve(curve_points(kms["removal"].survival)),
         removal_deadlines=sections.deadlines(deadline_sensitivity(times, by=None)),
-        **{f"by_{dim}": sections.bars(count_table(log, dim), dim) for dim in BAR_CHARTS},
+        **{
+            f"by_{dim}": sections.bars(count_table(log, dim, first=first), dim)
+            for dim in BAR_CHARTS
+        },
     )
 
 
@@ -227,13 +236,14 @@ def compute_results(
         compliance = pool.submit(_rules, times, selected)
         removal = pool.submit(kaplan_meier, times, "removal", within=within)
         reporter = pool.submit(_by_reporter, log, as_of, times)
-        months = pool.submit(monthly_counts, log)
         kms = {"response": kaplan_meier(times, "response", within=within)}
         codes = coding.result()
+        first = first_complaint_mask(log, codes)
+        months = pool.submit(monthly_counts, log, first)
         totals_ = {**totals(log, codes), "reported": len(times), **time_exclusions(log, as_of)}
         capture = _capture(log, codes)
         kms["removal"] = removal.result()
-        charts = pool.submit(chart_series, log, times, kms)
+        charts = pool.submit(chart_series, log, times, kms, first)
         by_reporter = reporter.result()
         by_platform = outcome_table(times["platform"].to_numpy(), by_reporter["codes"])
         rule_rows = compliance.result()
