@@ -390,6 +390,8 @@ def test_saved_results_load_back_and_analyse_out_writes_them(small_log, tmp_path
     assert loaded.platforms["Facebook"].response.median_hours.estimate == 5.0
     again = save_results(loaded, tmp_path / "again.json")
     assert again.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
+    from_dict = save_results(printed, tmp_path / "from_dict.json")  # headline()'s dict is checked
+    assert from_dict.read_text(encoding="utf-8") == out.read_text(encoding="utf-8")
 
 
 def test_a_results_file_of_another_schema_is_refused(small_log, tmp_path, capsys):

@@ -18,8 +18,13 @@ def to_json(result: Results | dict) -> str:
     return json.dumps(data, sort_keys=True, indent=2, allow_nan=False, ensure_ascii=False)
 
 
-def save_results(results: Results, path: str | Path) -> Path:
-    """Write ``results`` as JSON to ``path`` (folders made as needed); returns the path."""
+def save_results(results: Results | dict, path: str | Path) -> Path:
+    """Write ``results`` as JSON to ``path`` (folders made as needed); returns the path.
+
+    A dict (what :func:`~analysis.results.headline` returns) is checked against the model first.
+    """
+    if not isinstance(results, Results):
+        results = Results.model_validate(results)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(to_json(results) + "\n", encoding="utf-8")
