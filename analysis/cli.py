@@ -24,7 +24,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "text-eval": ("analysis.text.evaluate", "red-team redaction, score text categories"),
     "tdb": ("analysis.tdb.cli", "DSA Transparency Database: ingest archives, measures"),
-    "analyse": ("analysis.results", "headline results of a complaint log as JSON"),
+    "analyse": ("analysis.results", "results of a complaint log (every printed figure) as JSON"),
+    "figures-doc": (
+        "analysis.results.figures_doc",
+        "write docs/figures.md (each result field, its definition and function)",
+    ),
     "briefings": (
         "analysis.report.briefings",
         "execute the briefing notebooks and render PDF/HTML briefings",

@@ -8,7 +8,14 @@ import pandas as pd
 import pytest
 
 from analysis.log.contract import COLUMNS
-from analysis.measures.capture_recapture import ASSUMPTIONS, capture_recapture, chapman
+from analysis.measures.capture_recapture import (
+    ASSUMPTIONS,
+    DEPENDENCE_ODDS_RATIOS,
+    capture_recapture,
+    chapman,
+    dependence_note,
+    dependence_range,
+)
 
 
 def test_textbook_snowshoe_hare_example():
@@ -78,3 +85,20 @@ def test_three_organisations_use_the_two_largest_and_say_so():
 def test_one_organisation_is_an_error_that_says_why():
     with pytest.raises(ValueError, match="two organisations"):
         capture_recapture(_log([("A", "p1")]))
+
+
+def test_dependence_range_scales_the_unseen_by_the_odds_ratio():
+    # Krebs' hares: Chapman 2382.6 of 1202 seen, so 1180.6 unseen; if a hare caught once were twice
+    # as likely (in odds) to be caught again, twice as many were never caught: 1202 + 2 * 1180.6
+    result = chapman(948, 421, 167)
+    rows = dependence_range(result, (1.0, 2.0)).set_index("odds_ratio")
+    assert rows.loc[1.0, "estimate"] == pytest.approx(result.estimate)
+    assert rows.loc[2.0, "estimate"] == pytest.approx(1202 + 2 * (result.estimate - 1202))
+    assert rows.loc[2.0, "lower"] == pytest.approx(1202 + 2 * (result.lower - 1202))
+    assert rows.loc[2.0, "upper"] > rows.loc[1.0, "upper"]
+    assert list(dependence_range(result)["odds_ratio"]) == list(DEPENDENCE_ODDS_RATIOS)
+    assert "independent" in dependence_note() and "3" in dependence_note()
+
+
+def test_dependence_range_is_empty_when_the_estimate_is_undefined():
+    assert dependence_range(chapman(30, 40, 0)).empty

@@ -87,9 +87,12 @@ def incident_codes(log: pd.DataFrame) -> np.ndarray:
     return codes
 
 
-def first_complaint_mask(log: pd.DataFrame) -> np.ndarray:
-    """True on each incident's earliest complaint by ``received_at`` (ties: the earlier row)."""
-    codes = incident_codes(log)
+def first_complaint_mask(log: pd.DataFrame, codes: np.ndarray | None = None) -> np.ndarray:
+    """True on each incident's earliest complaint by ``received_at`` (ties: the earlier row).
+
+    ``codes``: :func:`incident_codes` of ``log`` if already computed.
+    """
+    codes = incident_codes(log) if codes is None else codes
     order = np.argsort(log["received_at"].to_numpy(dtype="datetime64[ns]"), kind="stable")
     _, first = np.unique(codes[order], return_index=True)
     mask = np.zeros(len(log), dtype=bool)
@@ -134,20 +137,26 @@ def _levels(values: pd.Series, dim: str) -> list:
     return list(fixed) + sorted(set(present) - set(fixed))
 
 
-def count_table(log: pd.DataFrame, by: str | Sequence[str], level: float = 0.95) -> pd.DataFrame:
+def count_table(
+    log: pd.DataFrame,
+    by: str | Sequence[str],
+    level: float = 0.95,
+    first: np.ndarray | None = None,
+) -> pd.DataFrame:
     """Complaints and incidents per combination of the ``by`` dimensions, zeros included.
 
     ``by`` is one name of :data:`DIMENSIONS` or several (a cross-table, e.g. ``("platform", "month")``).
     Columns: the dimensions, then :data:`COUNT_COLUMNS`. Periods are labelled by their first day
     (weeks start on Monday) and taken from ``received_at``. An incident is counted where its first
-    complaint falls.
+    complaint falls. ``first``: :func:`first_complaint_mask` of ``log`` if already computed (the
+    results draw five tables from one log, and the mask is most of a table's time).
     """
     dims = [by] if isinstance(by, str) else list(by)
     unknown = [d for d in dims if d not in DIMENSIONS]
     if unknown:
         raise ValueError(f"unknown dimension(s) {unknown}: choose from {list(DIMENSIONS)}")
 
-    slim = pd.DataFrame({"_first": first_complaint_mask(log)})
+    slim = pd.DataFrame({"_first": first_complaint_mask(log) if first is None else first})
     for dim in dims:
         if dim in PERIODS:
             slim[dim] = _period_start(log["received_at"], dim)
