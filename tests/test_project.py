@@ -16,6 +16,7 @@ PACKAGE = PROJECT_ROOT / "analysis"
 #: Stages in the order data flows; a module may import only from its own stage or earlier ones.
 STAGES = [
     "config",
+    "safe_yaml",
     "parameters",
     "log",
     "text",
