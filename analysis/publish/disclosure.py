@@ -48,6 +48,10 @@ CONFIDENTIAL = "[c]"
 NOT_AVAILABLE = "[x]"
 NOT_APPLICABLE = "[z]"
 TOTAL = "Total"
+#: The lowest threshold allowed in anything rendered for publication (see :func:`check_threshold`).
+MIN_THRESHOLD = 3
+#: The stamp on an analyst's unsuppressed table or chart.
+UNSUPPRESSED = "UNSUPPRESSED \u2013 not for publication"
 _EPS = 1e-6
 
 Cell = tuple[int, int]
@@ -69,6 +73,7 @@ class PublishedTable:
     footnote: str
     threshold: int
     protection: float
+    unsuppressed: bool = False
 
 
 def footnote(
@@ -236,28 +241,83 @@ def _check_counts(values: pd.DataFrame) -> None:
         raise ValueError("publish_table needs non-negative whole counts (NaN for not available)")
 
 
+def check_threshold(threshold: int, unsuppressed: bool = False) -> int:
+    """The threshold, refused below :data:`MIN_THRESHOLD` for anything meant for publication.
+
+    A threshold of 1 or 2 would print counts of 1 and 2, which is what disclosure control exists
+    to prevent; an analyst who needs the raw counts asks for them explicitly (``unsuppressed``),
+    and what comes back is stamped :data:`UNSUPPRESSED`.
+    """
+    if isinstance(threshold, bool) or int(threshold) != threshold:
+        raise ValueError(f"suppression threshold must be a whole number, not {threshold!r}")
+    if threshold < MIN_THRESHOLD and not unsuppressed:
+        raise ValueError(
+            f"suppression threshold {threshold} is below the minimum of {MIN_THRESHOLD} for "
+            "anything published (counts of 1 and 2 would be printed); for an analyst's own "
+            "unsuppressed view pass unsuppressed=True, which marks the output "
+            f"'{UNSUPPRESSED}'"
+        )
+    return int(threshold)
+
+
 def _total_key(index: pd.Index) -> object:
     return (TOTAL, *[""] * (index.nlevels - 1)) if index.nlevels > 1 else TOTAL
 
 
-def publish_table(
-    table: pd.DataFrame,
-    threshold: int = SUPPRESSION_THRESHOLD,
-    zeros_disclosive: bool = False,
-    protection: float | None = None,
-    not_applicable: pd.DataFrame | None = None,
-) -> PublishedTable:
-    """Add totals, suppress small counts and their complements, and format for publication.
+@dataclass(frozen=True)
+class Layout:
+    """A count table laid out for publication: the grid with its totals and additive lines.
 
-    ``table``: counts (rows x columns, no totals); NaN means not available (``[x]``).
-    ``not_applicable``: optional boolean frame of the same shape marking ``[z]`` cells.
-    ``protection``: the minimum width of the range a reader can deduce for any ``[c]`` (see the
-    module docstring); defaults to ``threshold``.
+    ``grid`` holds the interior counts (``[x]``/``[z]`` as zero) and the totals; ``symbol`` is
+    ``[x]``/``[z]`` or ""; ``lines`` are the sums a reader can check. Shared by
+    :func:`publish_table` and :class:`analysis.publish.release.Release`, which keys each grid cell
+    so that tables of one population share their margins.
+    """
+
+    table: pd.DataFrame
+    grid: np.ndarray
+    symbol: np.ndarray
+    lines: list[Line]
+    row_total: bool
+    col_total: bool
+
+    @property
+    def fixed(self) -> np.ndarray:
+        """Cells that are not counts ([x], [z]): never suppressed, never a complement."""
+        return self.symbol != ""
+
+    def primary(self, threshold: int, zeros_disclosive: bool = False) -> np.ndarray:
+        """Counts below the threshold (zero too when ``zeros_disclosive``)."""
+        small = (self.grid > 0) | zeros_disclosive
+        return small & (self.grid < threshold) & ~self.fixed
+
+    def frame(self, values: np.ndarray) -> pd.DataFrame:
+        """``values`` (grid-shaped) labelled like the published table, totals included."""
+        table = self.table
+        index = (
+            table.index.append(pd.Index([_total_key(table.index)]))
+            if self.col_total
+            else table.index
+        )
+        columns = (
+            table.columns.append(pd.Index([_total_key(table.columns)]))
+            if self.row_total
+            else table.columns
+        )
+        return pd.DataFrame(values, index=index, columns=columns)
+
+
+def layout(
+    table: pd.DataFrame, not_applicable: pd.DataFrame | None = None, totals: bool = True
+) -> Layout:
+    """Check the counts, add totals (see the module docstring) and list the additive lines.
+
+    ``totals=False`` is for counts that do not partition anything (e.g. complaints by kind of
+    abuse, where one complaint can carry several): no total is added and no line relates them.
     """
     _check_counts(table)
-    protection = float(threshold if protection is None else protection)
     n_rows, n_cols = table.shape
-    row_total, col_total = n_cols > 1, n_rows > 1
+    row_total, col_total = totals and n_cols > 1, totals and n_rows > 1
     missing = table.isna().to_numpy()
     inapplicable = (
         np.zeros_like(missing)
@@ -284,34 +344,83 @@ def publish_table(
             if not symbol[total] and all(symbol[c] for c in members):
                 symbol[total] = min(symbol[c] for c in members)  # "[x]" before "[z]"
                 changed = True
-    fixed = symbol != ""
+    return Layout(table, grid, symbol, lines, row_total, col_total)
 
-    small = (grid > 0) | zeros_disclosive
-    primary = small & (grid < threshold) & ~fixed
-    suppressed = primary.copy()
+
+def choose_pattern(
+    grid: np.ndarray,
+    primary: np.ndarray,
+    fixed: np.ndarray,
+    lines: Sequence[Line],
+    protection: float,
+    forced: np.ndarray | None = None,
+) -> np.ndarray:
+    """Primary cells, ``forced`` ones (suppressed elsewhere in the release) and their complements.
+
+    ``fixed`` cells are never chosen as complements (symbols, or counts already published by
+    another table of the same release: they are constants to a reader).
+    """
+    suppressed = primary.copy() if forced is None else primary | forced
     _two_per_line(grid, suppressed, fixed, lines)
     _protect(grid, suppressed, fixed, lines, protection)
+    return suppressed
 
-    text = np.vectorize(_format, otypes=[object])(grid)
+
+def render(
+    shape: Layout,
+    suppressed: np.ndarray,
+    primary: np.ndarray,
+    threshold: int,
+    zeros_disclosive: bool = False,
+    protection: float | None = None,
+    unsuppressed: bool = False,
+) -> PublishedTable:
+    """The printed strings of a laid-out table, given its suppression pattern."""
+    text = np.vectorize(_format, otypes=[object])(shape.grid)
     text[suppressed] = CONFIDENTIAL
-    text[fixed] = symbol[fixed]
-    index = table.index.append(pd.Index([_total_key(table.index)])) if col_total else table.index
-    columns = (
-        table.columns.append(pd.Index([_total_key(table.columns)])) if row_total else table.columns
-    )
-
-    def frame(values: np.ndarray) -> pd.DataFrame:
-        return pd.DataFrame(values, index=index, columns=columns)
-
+    text[shape.fixed] = shape.symbol[shape.fixed]
     used = [s for s in (NOT_AVAILABLE, NOT_APPLICABLE) if (text == s).any()]
+    note = footnote(threshold, zeros_disclosive, (CONFIDENTIAL, *used))
+    if unsuppressed:
+        note = f"{UNSUPPRESSED}: counts below {threshold} are shown."
     return PublishedTable(
-        frame=frame(text),
-        suppressed=frame(suppressed),
-        primary=frame(primary),
-        footnote=footnote(threshold, zeros_disclosive, (CONFIDENTIAL, *used)),
+        frame=shape.frame(text),
+        suppressed=shape.frame(suppressed),
+        primary=shape.frame(primary),
+        footnote=note,
         threshold=threshold,
-        protection=protection,
+        protection=float(threshold if protection is None else protection),
+        unsuppressed=unsuppressed,
     )
+
+
+def publish_table(
+    table: pd.DataFrame,
+    threshold: int = SUPPRESSION_THRESHOLD,
+    zeros_disclosive: bool = False,
+    protection: float | None = None,
+    not_applicable: pd.DataFrame | None = None,
+    unsuppressed: bool = False,
+) -> PublishedTable:
+    """Add totals, suppress small counts and their complements, and format for publication.
+
+    ``table``: counts (rows x columns, no totals); NaN means not available (``[x]``).
+    ``not_applicable``: optional boolean frame of the same shape marking ``[z]`` cells.
+    ``protection``: the minimum width of the range a reader can deduce for any ``[c]`` (see the
+    module docstring); defaults to ``threshold``, which may not be below :data:`MIN_THRESHOLD`.
+    ``unsuppressed=True`` is the analyst's raw view: nothing is suppressed and the footnote says
+    :data:`UNSUPPRESSED`. One table alone: for everything a briefing publishes together, use
+    :class:`analysis.publish.release.Release`.
+    """
+    threshold = check_threshold(threshold, unsuppressed)
+    protection = float(threshold if protection is None else protection)
+    shape = layout(table, not_applicable)
+    primary = shape.primary(threshold, zeros_disclosive)
+    if unsuppressed:
+        suppressed = np.zeros_like(primary)
+    else:
+        suppressed = choose_pattern(shape.grid, primary, shape.fixed, shape.lines, protection)
+    return render(shape, suppressed, primary, threshold, zeros_disclosive, protection, unsuppressed)
 
 
 def survival_at_hours(
@@ -398,6 +507,7 @@ def coarsen_survival_table(
 
     Estimates stay numbers (for the caller to format as percentages); counts become strings.
     """
+    threshold = check_threshold(threshold)
     if at_hours is not None:
         table = survival_at_hours(table, at_hours, by=by)
     out = table.copy()
