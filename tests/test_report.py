@@ -232,15 +232,24 @@ def _survival(n_at_risk: list[int], group: str) -> pd.DataFrame:
 
 
 def test_km_chart_stops_where_too_few_are_at_risk_and_marks_censoring() -> None:
-    survival = pd.concat([_survival([30, 20, 12, 9, 5, 2], "A"), _survival([8, 6], "B")])
-    chart = km_chart(survival, title="t", subtitle="s", source=SOURCE, alt="a", min_at_risk=10)
+    # A: 30 at risk, falling to 20, 12, 9, 5, 2 (10 hours apart); B never has 10 at risk.
+    a = _survival([30, 20, 12, 9, 5, 2], "A").assign(
+        events=[10, 7, 3, 3, 3, 1], censored=[0, 1, 0, 1, 0, 1]
+    )
+    survival = pd.concat([a, _survival([8, 6], "B")])
+    chart = km_chart(
+        survival, title="t", subtitle="s", source=SOURCE, alt="a", min_at_risk=10, step_hours=10
+    )
     ax = chart.figure.axes[0]
     assert [t.get_text() for t in ax.texts] == ["A"]  # B never had 10 at risk: not drawn
     steps = [line for line in ax.lines if line.get_drawstyle() == "steps-post"]
-    assert max(steps[0].get_xdata()) == 30.0  # stops before at_risk fell to 9
+    assert max(steps[0].get_xdata()) == 20.0  # after 30 hours only 9 were still waiting
     assert any(line.get_marker() == "|" for line in ax.lines)
     assert ax.collections, "confidence band missing"
-    assert chart.data["at_risk"].min() >= 10
+    # The data file: the chart's points, numbers still waiting rounded to 5, none below 10.
+    assert chart.data["hours"].tolist() == [0.0, 10.0, 20.0]
+    assert chart.data["still_waiting"].tolist() == [30, 20, 10]
+    assert "events" not in chart.data and "censored" not in chart.data
 
 
 # -- numbers and tables ----------------------------------------------------------------------------
