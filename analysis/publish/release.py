@@ -407,7 +407,15 @@ class Release:
                 if suppressed[cell]:
                     hidden.add(key)
         lines = [*self._lines, *_key_lines(shape, keys)]
-        ranges = _ranges(values, hidden, lines, self._ratios, hidden)
+        start = {keys[c] for c in zip(*np.nonzero(suppressed & ~shape.fixed), strict=True)}
+        # Only the suppressed counts linked to this table's can have changed; when none is
+        # suppressed anywhere else, choose_pattern has already proved this table on its own.
+        linked = _component(hidden, lines, self._ratios, start)
+        if not linked & self._suppressed and not any(
+            n in linked or d in linked for n, d, _, _ in self._ratios
+        ):
+            return []
+        ranges = _ranges(values, linked, lines, self._ratios, linked)
         return [k for k, (lo, hi) in ranges.items() if hi - lo < self.protection - _EPS]
 
     def _commit(self, shape: Layout, keys: np.ndarray, suppressed: np.ndarray) -> None:
@@ -429,6 +437,31 @@ def _key_lines(shape: Layout, keys: np.ndarray) -> list[tuple[tuple[Key, ...], K
     return out
 
 
+def _component(
+    hidden: set[Key],
+    lines: Sequence[tuple[tuple[Key, ...], Key]],
+    ratios: Sequence[tuple[Key, Key, float, float]],
+    start: set[Key],
+) -> set[Key]:
+    """The suppressed keys tied to ``start`` through relations with other suppressed keys.
+
+    The reader's programme falls apart into such groups; a group with no key of a new table is
+    as it was, and was already protected.
+    """
+    groups = [{k for k in (*members, whole) if k in hidden} for members, whole in lines] + [
+        {k for k in (num, den) if k in hidden} for num, den, _, _ in ratios
+    ]
+    found = {k for k in start if k in hidden}
+    grew = True
+    while grew:
+        grew = False
+        for group in groups:
+            if group & found and not group <= found:
+                found |= group
+                grew = True
+    return found
+
+
 def _ranges(
     values: Mapping[Key, float],
     hidden: set[Key],
@@ -441,6 +474,9 @@ def _ranges(
     if not unknown:
         return {}
     position = {k: i for i, k in enumerate(unknown)}
+    # Relations without an unknown say nothing; those of other groups are left out.
+    lines = [line for line in lines if any(k in position for k in (*line[0], line[1]))]
+    ratios = [r for r in ratios if r[0] in position or r[1] in position]
 
     def row(terms: Sequence[tuple[Key, float]]) -> tuple[np.ndarray, float]:
         coeffs, rhs = np.zeros(len(unknown)), 0.0
