@@ -49,39 +49,32 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from analysis.config import SUPPRESSION_THRESHOLD
 from analysis.publish.disclosure import (
-    _EPS,
     CONFIDENTIAL,
     NOT_AVAILABLE,
     TOTAL,
     Layout,
     PublishedTable,
-    _two_per_line,
     check_threshold,
-    choose_pattern,
     layout,
     render,
 )
 from analysis.publish.numbers import fmt_count, fmt_share_ci
+from analysis.publish.pattern import EPS, choose_pattern, two_per_line
+from analysis.publish.union import (
+    DisclosureError,
+    Key,
+    cell_keys,
+    key_lines,
+    key_ranges,
+    linked_keys,
+    margin,
+    total,
+)
 
-Key = tuple[object, ...]
-
-
-class DisclosureError(RuntimeError):
-    """A suppressed count of the release can be narrowed below the protection width."""
-
-
-def total(population: str) -> Key:
-    """The key of a population's grand total (e.g. all complaints in a rule's scope)."""
-    return (population,)
-
-
-def margin(population: str, dimension: str, label: object) -> Key:
-    """The key of one margin of a population: e.g. ``margin("complaints", "Platform", "X")``."""
-    return (population, dimension, label)
+__all__ = ["Breach", "DisclosureError", "Release", "margin", "total"]
 
 
 @dataclass(frozen=True)
@@ -91,31 +84,6 @@ class Breach:
     key: Key
     low: float
     high: float
-
-
-def _cell_keys(name: str, shape: Layout, population: str | None) -> np.ndarray:
-    """Name every grid cell: margins of a population are shared, the rest belong to the table."""
-    table = shape.table
-    n_rows, n_cols = table.shape
-    rows, cols = table.index.name, table.columns.name
-    keys = np.empty(shape.grid.shape, dtype=object)
-    for i, j in np.ndindex(shape.grid.shape):
-        row = table.index[i] if i < n_rows else TOTAL
-        col = table.columns[j] if j < n_cols else TOTAL
-        key: Key = (name, row, col)
-        # A single column is the measure itself (e.g. "Complaints"): its cells are margins.
-        all_rows, all_cols = i >= n_rows, j >= n_cols or n_cols == 1
-        if population is not None:
-            if all_rows and all_cols:
-                key = total(population)
-            elif all_cols and rows:
-                key = margin(population, rows, row)
-            elif all_rows and cols:
-                key = margin(population, cols, col)
-            elif rows and cols and not (all_rows or all_cols):
-                key = (population, rows, row, cols, col)
-        keys[i, j] = key
-    return keys
 
 
 class Release:
@@ -168,7 +136,7 @@ class Release:
                 raise ValueError(f"table {name!r} was already published with other counts")
             return published
         shape = layout(counts, not_applicable, totals)
-        keys = _cell_keys(name, shape, self._population(shape, population))
+        keys = cell_keys(name, shape, self._population(shape, population))
         counted = ~shape.fixed
         for cell in zip(*np.nonzero(counted), strict=True):
             known = self._values.get(keys[cell])
@@ -346,7 +314,7 @@ class Release:
 
     def ranges(self, keys: Sequence[Key] | None = None) -> dict[Key, tuple[float, float]]:
         """What a reader of the whole release can deduce about each ``[c]``: (min, max)."""
-        return _ranges(
+        return key_ranges(
             self._values,
             self._suppressed,
             self._lines,
@@ -359,7 +327,7 @@ class Release:
         return [
             Breach(key, low, high)
             for key, (low, high) in self.ranges().items()
-            if high - low < self.protection - _EPS
+            if high - low < self.protection - EPS
         ]
 
     def check(self) -> None:
@@ -390,7 +358,7 @@ class Release:
             for cand in sorted(pool, key=lambda c: (shape.grid[c] == 0, shape.grid[c], c)):
                 trial = suppressed.copy()
                 trial[cand] = True
-                _two_per_line(shape.grid, trial, fixed, shape.lines)
+                two_per_line(shape.grid, trial, fixed, shape.lines)
                 left = len(self._failing(shape, keys, trial))
                 if best is None or left < best[0]:
                     best = (left, trial)
@@ -406,17 +374,17 @@ class Release:
                 values[key] = float(shape.grid[cell])
                 if suppressed[cell]:
                     hidden.add(key)
-        lines = [*self._lines, *_key_lines(shape, keys)]
+        lines = [*self._lines, *key_lines(shape, keys)]
         start = {keys[c] for c in zip(*np.nonzero(suppressed & ~shape.fixed), strict=True)}
         # Only the suppressed counts linked to this table's can have changed; when none is
         # suppressed anywhere else, choose_pattern has already proved this table on its own.
-        linked = _component(hidden, lines, self._ratios, start)
+        linked = linked_keys(hidden, lines, self._ratios, start)
         if not linked & self._suppressed and not any(
             n in linked or d in linked for n, d, _, _ in self._ratios
         ):
             return []
-        ranges = _ranges(values, linked, lines, self._ratios, linked)
-        return [k for k, (lo, hi) in ranges.items() if hi - lo < self.protection - _EPS]
+        found = key_ranges(values, linked, lines, self._ratios, linked)
+        return [k for k, (lo, hi) in found.items() if hi - lo < self.protection - EPS]
 
     def _commit(self, shape: Layout, keys: np.ndarray, suppressed: np.ndarray) -> None:
         for cell, key in np.ndenumerate(keys):
@@ -424,92 +392,4 @@ class Release:
                 continue
             self._values[key] = float(shape.grid[cell])
             (self._suppressed if suppressed[cell] else self._shown).add(key)
-        self._lines += _key_lines(shape, keys)
-
-
-def _key_lines(shape: Layout, keys: np.ndarray) -> list[tuple[tuple[Key, ...], Key]]:
-    """The table's additive lines over keys; [x]/[z] cells (zero in the totals) are left out."""
-    out = []
-    for members, total_cell in shape.lines:
-        if shape.fixed[total_cell]:
-            continue
-        out.append((tuple(keys[c] for c in members if not shape.fixed[c]), keys[total_cell]))
-    return out
-
-
-def _component(
-    hidden: set[Key],
-    lines: Sequence[tuple[tuple[Key, ...], Key]],
-    ratios: Sequence[tuple[Key, Key, float, float]],
-    start: set[Key],
-) -> set[Key]:
-    """The suppressed keys tied to ``start`` through relations with other suppressed keys.
-
-    The reader's programme falls apart into such groups; a group with no key of a new table is
-    as it was, and was already protected.
-    """
-    groups = [{k for k in (*members, whole) if k in hidden} for members, whole in lines] + [
-        {k for k in (num, den) if k in hidden} for num, den, _, _ in ratios
-    ]
-    found = {k for k in start if k in hidden}
-    grew = True
-    while grew:
-        grew = False
-        for group in groups:
-            if group & found and not group <= found:
-                found |= group
-                grew = True
-    return found
-
-
-def _ranges(
-    values: Mapping[Key, float],
-    hidden: set[Key],
-    lines: Sequence[tuple[tuple[Key, ...], Key]],
-    ratios: Sequence[tuple[Key, Key, float, float]],
-    keys: object,
-) -> dict[Key, tuple[float, float]]:
-    """Min and max of each key in ``keys`` over the reader's linear programme (relaxed)."""
-    unknown = sorted(hidden, key=repr)
-    if not unknown:
-        return {}
-    position = {k: i for i, k in enumerate(unknown)}
-    # Relations without an unknown say nothing; those of other groups are left out.
-    lines = [line for line in lines if any(k in position for k in (*line[0], line[1]))]
-    ratios = [r for r in ratios if r[0] in position or r[1] in position]
-
-    def row(terms: Sequence[tuple[Key, float]]) -> tuple[np.ndarray, float]:
-        coeffs, rhs = np.zeros(len(unknown)), 0.0
-        for key, sign in terms:
-            if key in position:
-                coeffs[position[key]] += sign
-            else:
-                rhs -= sign * values[key]
-        return coeffs, rhs
-
-    a_eq, b_eq, a_ub, b_ub = [], [], [], []
-    for members, total_key in lines:
-        coeffs, rhs = row([*((m, 1.0) for m in members), (total_key, -1.0)])
-        if coeffs.any():
-            a_eq.append(coeffs)
-            b_eq.append(rhs)
-    for num, den, low, high in ratios:
-        for coeffs, rhs in (row([(den, low), (num, -1.0)]), row([(num, 1.0), (den, -high)])):
-            if coeffs.any():
-                a_ub.append(coeffs)
-                b_ub.append(rhs)
-    kwargs: dict[str, object] = {"bounds": [(0, None)] * len(unknown), "method": "highs"}
-    if a_eq:
-        kwargs.update(A_eq=np.array(a_eq), b_eq=b_eq)
-    if a_ub:
-        kwargs.update(A_ub=np.array(a_ub), b_ub=b_ub)
-    out = {}
-    for key in keys:
-        objective = np.zeros(len(unknown))
-        objective[position[key]] = 1.0
-        low = linprog(objective, **kwargs)
-        high = linprog(-objective, **kwargs)
-        if low.status != 0 or high.status not in (0, 3):
-            raise DisclosureError(f"the release's audit failed to solve for {key}: {low.message}")
-        out[key] = (float(low.fun), np.inf if high.status == 3 else float(-high.fun))
-    return out
+        self._lines += key_lines(shape, keys)
