@@ -269,8 +269,6 @@ def _annex(m: Model, t: Table) -> None:
     labels = [r[0] for r in t.rows]
     if "Rows read" not in labels or "Rows used" not in labels:
         return
-    for r in t.rows:
-        m.add("annex", (t.caption, r[0], "Value"), r[1])
     parts = [
         lab
         for lab in labels
@@ -468,6 +466,10 @@ def chart_leaks(pub: Published) -> list[str]:
             if small:
                 found.append(f"{name}: {len(small)} value(s) of {col} from 1 to {t - 1}")
             exact = [v for v in numbers if v is not None]
+            if col == "at_risk" and "complaints" in rows[0]:
+                gone = [(_float(r["complaints"]) or 0) - (_float(r[col]) or 0) for r in rows]
+                if any(0 < g < t for g in gone):
+                    found.append(f"{name}: complaints - at_risk from 1 to {t - 1}")
             if col == "at_risk" and exact and not all(v % 5 == 0 for v in exact):
                 group = [r.get("platform", "") for r in rows]
                 falls = [
