@@ -320,3 +320,31 @@ def test_no_cell_of_random_joint_tables_can_be_narrowed() -> None:
         table = pd.DataFrame({"Met": split, "Missed": margin - split}, index=index)
         release.table(f"option {k}", table)
     assert release.breaches() == []
+
+
+def test_the_beside_panel_shows_no_small_count() -> None:
+    from analysis.publish.panels import controlled_log_panel
+
+    def platform(n: int) -> dict:
+        return {"complaints": n, "reported": n}
+
+    headline = {"platforms": {"Big": platform(80), "Tiny": platform(2), "All": platform(82)}}
+    rows = [
+        ("complaint_log", "Big", "complaints", "80"),
+        ("complaint_log", "Big", "share answered within 24 h", "95% (95% CI 88% to 98%)"),
+        ("complaint_log", "Big", "share answered within 7 days", "50% (95% CI 39% to 61%)"),
+        ("complaint_log", "Tiny", "complaints", "2"),
+        ("complaint_log", "Tiny", "median hours", "3.0 (95% CI 1.0 to 5.0)"),
+        ("complaint_log", "Big", "rule OPT1: compliant", "1 compliant / 79 breached"),
+        ("published", "Big", "removal rate", "80.1%"),
+    ]
+    panel = pd.DataFrame(rows, columns=["panel", "platform", "figure", "value_text"])
+    shown = controlled_log_panel(panel, headline, Release(10), "All")
+    assert shown["value_text"].tolist() == [
+        CONFIDENTIAL,  # Big's count is Tiny's complement: 82 - 80 would give Tiny away
+        CONFIDENTIAL,
+        CONFIDENTIAL,
+        CONFIDENTIAL,
+        CONFIDENTIAL,
+        "80.1%",  # other panels pass unchanged; the log's rule tally is not shown
+    ]
