@@ -24,19 +24,24 @@ builds one :class:`Release` and passes every published count, share and chart se
   raw view is ``Release(threshold, unsuppressed=True)``, and everything it gives is stamped
   :data:`~analysis.publish.disclosure.UNSUPPRESSED`.
 
-Example (the briefing's rule tables share one population per scope)::
+Example: one release per briefing, created once and passed to everything that prints a count::
 
-    release = Release(threshold=10)
-    for rule in rules:
-        table = release.table(
-            f"{rule.id}: complaints by platform",
-            counts,  # platforms x (Compliant, Breached, Undetermined), index named "Platform"
-            population=f"in scope of {scope_of(rule)}",
-        )
-        html = published_html(table, table_caption, source).html
-    n = release.count(578, key=total("in scope of complainant notice"))  # "578" or "[c]"
-    pct = release.share(entry, n=578, denominator=total("in scope of complainant notice"))
-    release.check()  # raises DisclosureError if any [c] of the release can be narrowed
+    release = Release(P.suppression_threshold)  # refuses a threshold below 3
+    # story.rule_counts: the same call for the option block, the options table and the summary
+    # (same name and counts: the same published table comes back)
+    table = release.table(f"{rule_id}: complaints by platform", counts)  # index named "Platform"
+    in_scope = published_total(table, TOTAL)  # prose reads the table, never the raw count
+    other = release.count(total_row["in_scope"], key=("in scope", rule_id))  # unscored rule
+    share = release.share(km_entry, n=total_row["in_scope"])  # "[c]" or "6% (95% CI 4% to 9%)"
+    league_table(H["platforms"], caption, source, threshold, all_label=ALL, release=release)
+    counts_html(by_nation, caption, source, threshold, release=release, population="complaints")
+    bars = published_counts(by_category, threshold, release=release, totals=False)
+    points = release.share_points(sens, n="complaints", share="share_within", keep=["deadline"])
+    annex = release.table("annex rows", rows_by_reason)  # rows read = the Total row
+    release.check()  # raises DisclosureError if any [c] of the release could be narrowed
+
+Tables of options with the same scope need no ``population``: a table whose row margin equals
+one already published is taken to share it.
 
 Tables are protected in the order they are registered; register a population's tables before
 any prose or share that quotes their cells (a share refers to registered keys only).
