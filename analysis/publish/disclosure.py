@@ -29,6 +29,12 @@ Only the column totals of a single-row table (and vice versa) would repeat the t
 single-row table gets only a total column and a single-column table only a total row; where that
 total would give a lone cell away, the total is suppressed too.
 
+The threshold may not be below :data:`MIN_THRESHOLD` (3) in anything published (a threshold of 1
+prints counts of 1); ``unsuppressed=True`` is an analyst's explicit raw view, stamped
+:data:`UNSUPPRESSED`. Everything one briefing publishes goes through one
+:class:`analysis.publish.release.Release`, which protects its tables, shares and chart series
+together.
+
 ``[x]`` (not available) is shown for missing values (NaN) and ``[z]`` (not applicable) for cells
 flagged so; both count as zero in the totals, and the footnote says so.
 """
