@@ -294,30 +294,30 @@ def test_counts_stop_per_group() -> None:
     assert (frame.loc[frame["platform"] == "TikTok", "at_risk"] == CONFIDENTIAL).all()
 
 
-def test_reporting_times_agree_with_the_kaplan_meier_shares() -> None:
-    from analysis.measures.response_times import kaplan_meier
+def test_reporting_times_worked_by_hand() -> None:
+    """Five complaints: answered at 10, 30 and 50 hours; still waiting at 20 and 200 hours.
 
-    rng = np.random.default_rng(7)
-    n = 300
-    hours = np.round(rng.exponential(60, n), 1)
-    answered = rng.random(n) < 0.8
-    times = pd.DataFrame(
+    By hand: S = 4/5 after 10 h; 3 at risk at 30 h, S = 4/5 x 2/3 = 8/15; 2 at risk at 50 h,
+    S = 8/15 x 1/2 = 4/15. After 24 h three are still waiting (one answered, one censored at
+    20 h), after 48 h two, after 168 h one; one answer falls in each interval.
+    """
+    table = pd.DataFrame(
         {
-            "platform": rng.choice(["TikTok", "X"], n),
-            "hours_to_response": hours,
-            "responded": answered,
-            "hours_to_removal": hours,
-            "removed": answered,
+            "timeline": [10.0, 20.0, 30.0, 50.0, 200.0],
+            "at_risk": [5, 4, 3, 2, 1],  # just before each time
+            "events": [1, 0, 1, 1, 0],
+            "censored": [0, 1, 0, 0, 1],
+            "estimate": [0.8, 0.8, 8 / 15, 4 / 15, 4 / 15],
+            "lower": [0.2, 0.2, 0.1, 0.05, 0.05],
+            "upper": [0.97, 0.97, 0.9, 0.7, 0.7],
         }
     )
-    km = kaplan_meier(times, "response", within=(24.0, 48.0, 168.0))
-    at = survival_at_hours(km.survival, [24, 48, 168], by="platform")
-    merged = at.merge(km.within, left_on=["platform", "timeline"], right_on=["platform", "hours"])
-    assert len(merged) == 9
-    assert (1 - merged["estimate"]).to_numpy() == pytest.approx(merged["share"].to_numpy())
-    assert (merged["at_risk_x"] == merged["at_risk_y"]).all()
-    # Counts per interval add up: everyone starts at risk and leaves by event or censoring.
-    for label, group in at.groupby("platform"):
-        size = len(times) if label == "All platforms" else int((times["platform"] == label).sum())
-        left = group["events"].sum() + group["censored"].sum()
-        assert size - left == group["at_risk"].iloc[-1]
+    at = survival_at_hours(table, [24, 48, 168])
+    assert at["at_risk"].tolist() == [3, 2, 1]
+    assert at["events"].tolist() == [1, 1, 1]
+    assert at["censored"].tolist() == [1, 0, 0]
+    assert at["estimate"].tolist() == pytest.approx([0.8, 8 / 15, 4 / 15])
+    assert at["lower"].tolist() == pytest.approx([0.2, 0.1, 0.05])
+    # Before the first event nothing has happened: S = 1, everyone still waiting.
+    start = survival_at_hours(table, [5])
+    assert start[["at_risk", "events", "censored", "estimate"]].iloc[0].tolist() == [5, 0, 0, 1.0]

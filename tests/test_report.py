@@ -64,7 +64,7 @@ def test_good_parameters_pass_and_echo_in_full() -> None:
         ("audience", "press", "minister"),
         ("platforms", ["MySpace"], "'MySpace' is not a platform"),
         ("complaint_log", "data/sample/nope.csv", "file not found"),
-        ("suppression_threshold", 0, "greater than or equal to 1"),
+        ("suppression_threshold", 1, "below the minimum of 3 for anything published"),
         ("protective_marking", "official", "does not look like a protective marking"),
         ("as_of", "31/31/2022", "date"),
     ],
@@ -232,15 +232,24 @@ def _survival(n_at_risk: list[int], group: str) -> pd.DataFrame:
 
 
 def test_km_chart_stops_where_too_few_are_at_risk_and_marks_censoring() -> None:
-    survival = pd.concat([_survival([30, 20, 12, 9, 5, 2], "A"), _survival([8, 6], "B")])
-    chart = km_chart(survival, title="t", subtitle="s", source=SOURCE, alt="a", min_at_risk=10)
+    # A: 30 at risk, falling to 20, 12, 9, 5, 2 (10 hours apart); B never has 10 at risk.
+    a = _survival([30, 20, 12, 9, 5, 2], "A").assign(
+        events=[10, 7, 3, 3, 3, 1], censored=[0, 1, 0, 1, 0, 1]
+    )
+    survival = pd.concat([a, _survival([8, 6], "B")])
+    chart = km_chart(
+        survival, title="t", subtitle="s", source=SOURCE, alt="a", min_at_risk=10, step_hours=10
+    )
     ax = chart.figure.axes[0]
     assert [t.get_text() for t in ax.texts] == ["A"]  # B never had 10 at risk: not drawn
     steps = [line for line in ax.lines if line.get_drawstyle() == "steps-post"]
-    assert max(steps[0].get_xdata()) == 30.0  # stops before at_risk fell to 9
+    assert max(steps[0].get_xdata()) == 20.0  # after 30 hours only 9 were still waiting
     assert any(line.get_marker() == "|" for line in ax.lines)
     assert ax.collections, "confidence band missing"
-    assert chart.data["at_risk"].min() >= 10
+    # The data file: the chart's points, numbers still waiting rounded to 5, none below 10.
+    assert chart.data["hours"].tolist() == [0.0, 10.0, 20.0]
+    assert chart.data["still_waiting"].tolist() == [30, 20, 10]
+    assert "events" not in chart.data and "censored" not in chart.data
 
 
 # -- numbers and tables ----------------------------------------------------------------------------
@@ -283,9 +292,12 @@ def test_league_table_orders_by_week_share_and_suppresses_small_platforms() -> N
     }
     html = league_table(platforms, "caption", SOURCE, threshold=10, all_label="All platforms").html
     rows = re.findall(r'<th scope="row">([^<]+)</th>', html)
-    assert rows == ["Fast", "Slow", "Tiny", "All platforms"]
-    tiny = html.split('<th scope="row">Tiny</th>')[1].split("</tr>")[0]
-    assert tiny.count("[c]") == 4
+    # Tiny (3) is [c]; Fast, the smallest other count, is its complement: a platform whose count
+    # is [c] shows no estimate either (its shares and CIs would give the count back).
+    assert rows == ["Slow", "Fast", "Tiny", "All platforms"]
+    for name in ("Tiny", "Fast"):
+        row = html.split(f'<th scope="row">{name}</th>')[1].split("</tr>")[0]
+        assert row.count("[c]") == 4
     assert "[c] confidential" in html
 
 

@@ -4,9 +4,14 @@ afcharts gives the matplotlib style and the palette; the rest of the guidance is
 that states the finding, a subtitle (measure, population, period, N), a source line (data file,
 short SHA-256, extract date), alt text that a screen reader gets in the HTML *and* the PDF (the
 ``alt`` of the image; WeasyPrint writes it into the tagged PDF), and the data behind the chart
-(a CSV: a download link in the HTML, a file attachment in the PDF; an HTML table of a
-Kaplan-Meier curve's every step would cost WeasyPrint seconds even when hidden). Bars start at zero; values
+(a CSV: a download link in the HTML, a file attachment in the PDF). Bars start at zero; values
 are labelled directly; series differ in line style and label as well as colour.
+
+The data behind a chart is published at the level of the chart (:mod:`analysis.publish.chart_data`):
+a bar chart's file holds only the plotted columns (shares at whole percentages), a curve's file its
+points on the chart's time step with the numbers still waiting rounded, never one row per
+complaint. An analyst's unsuppressed chart says :data:`~analysis.publish.disclosure.UNSUPPRESSED`
+above its title.
 
 Titles, subtitles and source lines are HTML text rather than pixels, so they are searchable,
 selectable and read aloud, and tests can check them in the PDF text.
@@ -30,6 +35,10 @@ import pandas as pd
 from afcharts.af_colours import get_af_colours
 from matplotlib.figure import Figure
 
+from analysis.config import SUPPRESSION_THRESHOLD
+from analysis.publish.chart_data import curve_points, published_curve
+from analysis.publish.disclosure import UNSUPPRESSED
+
 AF_STYLE = "afcharts.afcharts"
 #: Analysis Function categorical palette (6 colours), in its recommended order.
 PALETTE: tuple[str, ...] = tuple(get_af_colours("categorical"))
@@ -50,6 +59,7 @@ class Chart:
     alt: str
     data: pd.DataFrame = field(repr=False)
     name: str = "chart"
+    unsuppressed: bool = False
 
     def png(self) -> bytes:
         buffer = io.BytesIO()
@@ -63,8 +73,9 @@ class Chart:
         png = base64.b64encode(self.png()).decode("ascii")
         csv = base64.b64encode(self.csv().encode("utf-8")).decode("ascii")
         esc = html.escape
+        stamp = f'<p class="chart-title">{esc(UNSUPPRESSED)}</p>' if self.unsuppressed else ""
         return (
-            f'<figure class="chart" id="{esc(self.name)}">'
+            f'<figure class="chart" id="{esc(self.name)}">{stamp}'
             f'<p class="chart-title">{esc(self.title)}</p>'
             f'<p class="chart-subtitle">{esc(self.subtitle)}</p>'
             f'<img src="data:image/png;base64,{png}" alt="{esc(self.alt)}">'
@@ -165,7 +176,17 @@ def bar_chart(
         if percent:
             ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(decimals=0))
         ax.grid(axis="y", visible=False)
-    return Chart(fig, title, subtitle, source, alt, data, name)
+    # The data file holds what is plotted, at the resolution printed: no other column (a count
+    # behind a share, a number at risk) rides along.
+    plotted = [c for c in (label, value, lower, upper, "label_text") if c and c in frame]
+    published = frame[plotted].copy()
+    if percent:
+        for col in (value, lower, upper):
+            if col:
+                published[col] = (
+                    pd.to_numeric(published[col], errors="coerce") * 100
+                ).round() / 100
+    return Chart(fig, title, subtitle, source, alt, published, name)
 
 
 #: Ticks of a response-time axis: 1 day, 2 days, 1 week, 2 weeks, 4 weeks.
@@ -188,48 +209,58 @@ def km_chart(
     alt: str,
     event_label: str = "answered",
     max_hours: float | None = None,
-    min_at_risk: int = 1,
+    min_at_risk: int = SUPPRESSION_THRESHOLD,
+    step_hours: float = 12.0,
     name: str = "km-chart",
+    unsuppressed: bool = False,
 ) -> Chart:
     """Share with the event (answered, removed) by time since report: 1 - Kaplan-Meier, per group.
 
     Expects the tidy ``survival`` frame of :func:`analysis.measures.response_times.kaplan_meier`
-    (group, timeline, censored, estimate, lower, upper). Draws each curve as a step with its 95%
-    band shaded, censored complaints as ``|`` ticks on the curve, and the group's name at the end
-    of its line; each group has its own colour *and* line style.
+    (group, timeline, at_risk, events, censored, estimate, lower, upper). Draws each curve as a
+    step with its 95% band shaded, ``|`` marks where complaints were still waiting at the extract
+    date, and the group's name at the end of its line; each group has its own colour *and* line
+    style.
 
-    Disclosure control: each curve stops before the first time fewer than ``min_at_risk``
-    complaints are still waiting (pass the suppression threshold), because a step there reveals
-    what happened to one or two people; a group that starts below it is not drawn at all.
+    Disclosure control (:func:`analysis.publish.chart_data.curve_points`): the curve is drawn, and
+    its data published, at ``step_hours`` resolution with shares in whole percentages and the
+    numbers still waiting rounded; each curve stops before the first time fewer than
+    ``min_at_risk`` (the suppression threshold) are still waiting, and a group that starts below
+    it is not drawn at all. ``unsuppressed`` (an analyst's view) keeps every step and is stamped.
     """
-    survival = survival[survival["at_risk"] >= min_at_risk]
-    groups = list(dict.fromkeys(survival[group]))
-    horizon = max_hours or float(survival["timeline"].max())
+    horizon = float(max_hours or survival["timeline"].max())
+    points = curve_points(
+        survival,
+        group,
+        step_hours=step_hours,
+        horizon=horizon,
+        threshold=min_at_risk,
+        unsuppressed=unsuppressed,
+    )
+    groups = list(dict.fromkeys(points[group]))
     with plt.style.context(AF_STYLE):
         fig, ax = _new_figure(4.2)
         ends = []
         for i, g in enumerate(groups):
-            curve = survival[survival[group] == g].sort_values("timeline")
-            t = np.concatenate([[0.0], curve["timeline"].to_numpy(dtype=float)])
-            s = np.concatenate([[1.0], curve["estimate"].to_numpy(dtype=float)])
-            lo = np.concatenate([[1.0], curve["lower"].to_numpy(dtype=float)])
-            hi = np.concatenate([[1.0], curve["upper"].to_numpy(dtype=float)])
-            keep = t <= horizon
-            t, s, lo, hi = t[keep], s[keep], lo[keep], hi[keep]
+            curve = points[points[group] == g]
+            t = curve["hours"].to_numpy(dtype=float)
+            share, low, high = (
+                curve[c].to_numpy(dtype=float) for c in ("share", "share_lower", "share_upper")
+            )
             colour = PALETTE[i % len(PALETTE)]
             style = LINESTYLES[i % len(LINESTYLES)]
-            ax.fill_between(t, 1 - hi, 1 - lo, step="post", color=colour, alpha=0.15, lw=0)
-            ax.step(t, 1 - s, where="post", color=colour, linestyle=style, linewidth=1.8)
-            cens = curve[(curve["censored"] > 0) & (curve["timeline"] <= horizon)]
+            ax.fill_between(t, low, high, step="post", color=colour, alpha=0.15, lw=0)
+            ax.step(t, share, where="post", color=colour, linestyle=style, linewidth=1.8)
+            marks = curve[curve["waiting_ended"]]
             ax.plot(
-                cens["timeline"],
-                1 - cens["estimate"],
+                marks["hours"],
+                marks["share"],
                 linestyle="none",
                 marker="|",
                 markersize=7,
                 color=colour,
             )
-            ends.append((1 - s[-1], t[-1], g, colour))
+            ends.append((share[-1], t[-1], g, colour))
         _label_line_ends(ax, ends, horizon)
         # Two days sits too close to one day to label once the axis runs past two weeks.
         ticks = [h for h in TIME_TICKS_HOURS if h <= horizon * 1.01]
@@ -241,12 +272,8 @@ def km_chart(
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(xmax=1, decimals=0))
         ax.set_xlabel("Time since the complaint was reported to the platform")
         ax.set_ylabel(f"Share {event_label}")
-    data = survival[survival["timeline"] <= horizon].assign(
-        share=lambda d: 1 - d["estimate"],
-        share_lower=lambda d: 1 - d["upper"],
-        share_upper=lambda d: 1 - d["lower"],
-    )
-    return Chart(fig, title, subtitle, source, alt, data, name)
+    data = published_curve(points)
+    return Chart(fig, title, subtitle, source, alt, data, name, unsuppressed)
 
 
 def _label_line_ends(

@@ -29,6 +29,12 @@ Only the column totals of a single-row table (and vice versa) would repeat the t
 single-row table gets only a total column and a single-column table only a total row; where that
 total would give a lone cell away, the total is suppressed too.
 
+The threshold may not be below :data:`MIN_THRESHOLD` (3) in anything published (a threshold of 1
+prints counts of 1); ``unsuppressed=True`` is an analyst's explicit raw view, stamped
+:data:`UNSUPPRESSED`. Everything one briefing publishes goes through one
+:class:`analysis.publish.release.Release`, which protects its tables, shares and chart series
+together.
+
 ``[x]`` (not available) is shown for missing values (NaN) and ``[z]`` (not applicable) for cells
 flagged so; both count as zero in the totals, and the footnote says so.
 """
@@ -40,18 +46,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from analysis.config import SUPPRESSION_THRESHOLD
+from analysis.publish.pattern import Line, choose_pattern, lines_of
 
 CONFIDENTIAL = "[c]"
 NOT_AVAILABLE = "[x]"
 NOT_APPLICABLE = "[z]"
 TOTAL = "Total"
-_EPS = 1e-6
-
-Cell = tuple[int, int]
-Line = tuple[tuple[Cell, ...], Cell]  # cells that add up to the total cell
+#: The lowest threshold allowed in anything rendered for publication (see :func:`check_threshold`).
+MIN_THRESHOLD = 3
+#: The stamp on an analyst's unsuppressed table or chart.
+UNSUPPRESSED = "UNSUPPRESSED \u2013 not for publication"
 
 
 @dataclass(frozen=True)
@@ -69,6 +75,7 @@ class PublishedTable:
     footnote: str
     threshold: int
     protection: float
+    unsuppressed: bool = False
 
 
 def footnote(
@@ -107,128 +114,6 @@ def _format(value: float) -> str:
     return f"{round(value):,}"
 
 
-def _lines(n_rows: int, n_cols: int, row_total: bool, col_total: bool) -> list[Line]:
-    """Additive relations of the grid: interior rows and columns, and the total row and column."""
-    rows, cols = n_rows + col_total, n_cols + row_total  # grid shape including totals
-    lines: list[Line] = []
-    if row_total:  # a total column: each row adds up to its last cell
-        lines += [(tuple((i, j) for j in range(n_cols)), (i, n_cols)) for i in range(rows)]
-    if col_total:  # a total row: each column adds up to its last cell
-        lines += [(tuple((i, j) for i in range(n_rows)), (n_rows, j)) for j in range(cols)]
-    return lines
-
-
-def feasible_range(
-    grid: np.ndarray, suppressed: np.ndarray, lines: Sequence[Line], cell: Cell
-) -> tuple[float, float]:
-    """Smallest and largest value of ``cell`` consistent with what is published (relaxed LP).
-
-    Unknowns are the suppressed cells, each >= 0; every line's cells add up to its total, with
-    published values as constants. The upper end is ``inf`` when nothing bounds the cell.
-    """
-    unknown = [tuple(c) for c in np.argwhere(suppressed)]
-    position = {c: k for k, c in enumerate(unknown)}
-    a_eq, b_eq = [], []
-    for members, total in lines:
-        row = np.zeros(len(unknown))
-        rhs = 0.0
-        for c, sign in [*((m, 1.0) for m in members), (total, -1.0)]:
-            if c in position:
-                row[position[c]] += sign
-            else:
-                rhs -= sign * grid[c]
-        if row.any():
-            a_eq.append(row)
-            b_eq.append(rhs)
-    objective = np.zeros(len(unknown))
-    objective[position[cell]] = 1.0
-    bounds = [(0, None)] * len(unknown)
-    kwargs = {"A_eq": np.array(a_eq), "b_eq": b_eq} if a_eq else {}
-    low = linprog(objective, bounds=bounds, method="highs", **kwargs)
-    high = linprog(-objective, bounds=bounds, method="highs", **kwargs)
-    if low.status != 0 or high.status not in (0, 3):
-        raise RuntimeError(f"disclosure check failed to solve for cell {cell}: {low.message}")
-    return float(low.fun), (np.inf if high.status == 3 else float(-high.fun))
-
-
-def _lone(suppressed: np.ndarray, lines: Sequence[Line]) -> list[tuple[Cell, ...]]:
-    """Lines (cells and total) with exactly one suppressed member: that member can be recovered."""
-    whole = [(*members, total) for members, total in lines]
-    return [line for line in whole if sum(bool(suppressed[c]) for c in line) == 1]
-
-
-def _two_per_line(
-    grid: np.ndarray, suppressed: np.ndarray, fixed: np.ndarray, lines: Sequence[Line]
-) -> None:
-    """Suppress complements until no line has exactly one suppressed member (in place).
-
-    The complement is the smallest non-zero published cell of the line, preferring one whose other
-    line also has a lone suppressed cell: it closes the pattern instead of starting a new chain
-    (a zero is taken only when nothing else is left: it cannot move down, so it protects little).
-    """
-    while lone := _lone(suppressed, lines):
-        line = lone[0]
-        candidates = [c for c in line if not suppressed[c] and not fixed[c]]
-        if not candidates:
-            # Nothing left to hide in this line; the LP check in _protect looks further afield.
-            return
-        needy = {c for other in lone[1:] for c in other}
-        pick = min(candidates, key=lambda c: (grid[c] == 0, c not in needy, grid[c], c))
-        suppressed[pick] = True
-
-
-def _width(grid: np.ndarray, suppressed: np.ndarray, lines: Sequence[Line], cell: Cell) -> float:
-    low, high = feasible_range(grid, suppressed, lines, cell)
-    return high - low
-
-
-def _protect(
-    grid: np.ndarray,
-    suppressed: np.ndarray,
-    fixed: np.ndarray,
-    lines: Sequence[Line],
-    protection: float,
-) -> None:
-    """Add suppression until every suppressed cell's feasible range is ``protection`` wide.
-
-    For the first cell that fails, try the published cells of its own lines smallest-first and keep
-    the first that, with the two-per-line rule re-applied, protects it; if none does, keep the one
-    that widens its range most and go round again. Every round suppresses at least one more cell and
-    a fully suppressed table (grand total included) is unbounded, so this ends.
-    """
-    while True:
-        failing = next(
-            (
-                tuple(c)
-                for c in np.argwhere(suppressed)
-                if _width(grid, suppressed, lines, tuple(c)) < protection - _EPS
-            ),
-            None,
-        )
-        if failing is None:
-            return
-        own = {
-            c for members, total in lines if failing in (*members, total) for c in (*members, total)
-        }
-        pool = [c for c in own if not suppressed[c] and not fixed[c]]
-        if not pool:
-            pool = [tuple(c) for c in np.argwhere(~suppressed & ~fixed)]
-        best: tuple[float, np.ndarray] | None = None
-        for cand in sorted(pool, key=lambda c: (grid[c] == 0, grid[c], c)):
-            trial = suppressed.copy()
-            trial[cand] = True
-            _two_per_line(grid, trial, fixed, lines)
-            width = _width(grid, trial, lines, failing)
-            if width >= protection - _EPS:
-                best = (width, trial)
-                break
-            if best is None or width > best[0] + _EPS:
-                best = (width, trial)
-        if best is None:
-            raise RuntimeError(f"cannot protect cell {failing}: nothing left to suppress")
-        suppressed[:] = best[1]
-
-
 def _check_counts(values: pd.DataFrame) -> None:
     data = values.to_numpy(dtype=float)
     ok = np.isnan(data) | ((data >= 0) & (np.mod(data, 1) == 0))
@@ -236,28 +121,83 @@ def _check_counts(values: pd.DataFrame) -> None:
         raise ValueError("publish_table needs non-negative whole counts (NaN for not available)")
 
 
+def check_threshold(threshold: int, unsuppressed: bool = False) -> int:
+    """The threshold, refused below :data:`MIN_THRESHOLD` for anything meant for publication.
+
+    A threshold of 1 or 2 would print counts of 1 and 2, which is what disclosure control exists
+    to prevent; an analyst who needs the raw counts asks for them explicitly (``unsuppressed``),
+    and what comes back is stamped :data:`UNSUPPRESSED`.
+    """
+    if isinstance(threshold, bool) or int(threshold) != threshold:
+        raise ValueError(f"suppression threshold must be a whole number, not {threshold!r}")
+    if threshold < MIN_THRESHOLD and not unsuppressed:
+        raise ValueError(
+            f"suppression threshold {threshold} is below the minimum of {MIN_THRESHOLD} for "
+            "anything published (counts of 1 and 2 would be printed); for an analyst's own "
+            "unsuppressed view pass unsuppressed=True, which marks the output "
+            f"'{UNSUPPRESSED}'"
+        )
+    return int(threshold)
+
+
 def _total_key(index: pd.Index) -> object:
     return (TOTAL, *[""] * (index.nlevels - 1)) if index.nlevels > 1 else TOTAL
 
 
-def publish_table(
-    table: pd.DataFrame,
-    threshold: int = SUPPRESSION_THRESHOLD,
-    zeros_disclosive: bool = False,
-    protection: float | None = None,
-    not_applicable: pd.DataFrame | None = None,
-) -> PublishedTable:
-    """Add totals, suppress small counts and their complements, and format for publication.
+@dataclass(frozen=True)
+class Layout:
+    """A count table laid out for publication: the grid with its totals and additive lines.
 
-    ``table``: counts (rows x columns, no totals); NaN means not available (``[x]``).
-    ``not_applicable``: optional boolean frame of the same shape marking ``[z]`` cells.
-    ``protection``: the minimum width of the range a reader can deduce for any ``[c]`` (see the
-    module docstring); defaults to ``threshold``.
+    ``grid`` holds the interior counts (``[x]``/``[z]`` as zero) and the totals; ``symbol`` is
+    ``[x]``/``[z]`` or ""; ``lines`` are the sums a reader can check. Shared by
+    :func:`publish_table` and :class:`analysis.publish.release.Release`, which keys each grid cell
+    so that tables of one population share their margins.
+    """
+
+    table: pd.DataFrame
+    grid: np.ndarray
+    symbol: np.ndarray
+    lines: list[Line]
+    row_total: bool
+    col_total: bool
+
+    @property
+    def fixed(self) -> np.ndarray:
+        """Cells that are not counts ([x], [z]): never suppressed, never a complement."""
+        return self.symbol != ""
+
+    def primary(self, threshold: int, zeros_disclosive: bool = False) -> np.ndarray:
+        """Counts below the threshold (zero too when ``zeros_disclosive``)."""
+        small = (self.grid > 0) | zeros_disclosive
+        return small & (self.grid < threshold) & ~self.fixed
+
+    def frame(self, values: np.ndarray) -> pd.DataFrame:
+        """``values`` (grid-shaped) labelled like the published table, totals included."""
+        table = self.table
+        index = (
+            table.index.append(pd.Index([_total_key(table.index)]))
+            if self.col_total
+            else table.index
+        )
+        columns = (
+            table.columns.append(pd.Index([_total_key(table.columns)]))
+            if self.row_total
+            else table.columns
+        )
+        return pd.DataFrame(values, index=index, columns=columns)
+
+
+def layout(
+    table: pd.DataFrame, not_applicable: pd.DataFrame | None = None, totals: bool = True
+) -> Layout:
+    """Check the counts, add totals (see the module docstring) and list the additive lines.
+
+    ``totals=False`` is for counts that do not partition anything (e.g. complaints by kind of
+    abuse, where one complaint can carry several): no total is added and no line relates them.
     """
     _check_counts(table)
-    protection = float(threshold if protection is None else protection)
     n_rows, n_cols = table.shape
-    row_total, col_total = n_cols > 1, n_rows > 1
+    row_total, col_total = totals and n_cols > 1, totals and n_rows > 1
     missing = table.isna().to_numpy()
     inapplicable = (
         np.zeros_like(missing)
@@ -275,7 +215,7 @@ def publish_table(
     symbol = np.full(grid.shape, "", dtype=object)
     symbol[:n_rows, :n_cols][inapplicable] = NOT_APPLICABLE
     symbol[:n_rows, :n_cols][missing] = NOT_AVAILABLE
-    lines = _lines(n_rows, n_cols, row_total, col_total)
+    lines = lines_of(n_rows, n_cols, row_total, col_total)
     # A total over nothing but [x]/[z] cells is not a count either: it takes their symbol.
     changed = True
     while changed:
@@ -284,34 +224,64 @@ def publish_table(
             if not symbol[total] and all(symbol[c] for c in members):
                 symbol[total] = min(symbol[c] for c in members)  # "[x]" before "[z]"
                 changed = True
-    fixed = symbol != ""
+    return Layout(table, grid, symbol, lines, row_total, col_total)
 
-    small = (grid > 0) | zeros_disclosive
-    primary = small & (grid < threshold) & ~fixed
-    suppressed = primary.copy()
-    _two_per_line(grid, suppressed, fixed, lines)
-    _protect(grid, suppressed, fixed, lines, protection)
 
-    text = np.vectorize(_format, otypes=[object])(grid)
+def render(
+    shape: Layout,
+    suppressed: np.ndarray,
+    primary: np.ndarray,
+    threshold: int,
+    zeros_disclosive: bool = False,
+    protection: float | None = None,
+    unsuppressed: bool = False,
+) -> PublishedTable:
+    """The printed strings of a laid-out table, given its suppression pattern."""
+    text = np.vectorize(_format, otypes=[object])(shape.grid)
     text[suppressed] = CONFIDENTIAL
-    text[fixed] = symbol[fixed]
-    index = table.index.append(pd.Index([_total_key(table.index)])) if col_total else table.index
-    columns = (
-        table.columns.append(pd.Index([_total_key(table.columns)])) if row_total else table.columns
-    )
-
-    def frame(values: np.ndarray) -> pd.DataFrame:
-        return pd.DataFrame(values, index=index, columns=columns)
-
+    text[shape.fixed] = shape.symbol[shape.fixed]
     used = [s for s in (NOT_AVAILABLE, NOT_APPLICABLE) if (text == s).any()]
+    note = footnote(threshold, zeros_disclosive, (CONFIDENTIAL, *used))
+    if unsuppressed:
+        note = f"{UNSUPPRESSED}: counts below {threshold} are shown."
     return PublishedTable(
-        frame=frame(text),
-        suppressed=frame(suppressed),
-        primary=frame(primary),
-        footnote=footnote(threshold, zeros_disclosive, (CONFIDENTIAL, *used)),
+        frame=shape.frame(text),
+        suppressed=shape.frame(suppressed),
+        primary=shape.frame(primary),
+        footnote=note,
         threshold=threshold,
-        protection=protection,
+        protection=float(threshold if protection is None else protection),
+        unsuppressed=unsuppressed,
     )
+
+
+def publish_table(
+    table: pd.DataFrame,
+    threshold: int = SUPPRESSION_THRESHOLD,
+    zeros_disclosive: bool = False,
+    protection: float | None = None,
+    not_applicable: pd.DataFrame | None = None,
+    unsuppressed: bool = False,
+) -> PublishedTable:
+    """Add totals, suppress small counts and their complements, and format for publication.
+
+    ``table``: counts (rows x columns, no totals); NaN means not available (``[x]``).
+    ``not_applicable``: optional boolean frame of the same shape marking ``[z]`` cells.
+    ``protection``: the minimum width of the range a reader can deduce for any ``[c]`` (see the
+    module docstring); defaults to ``threshold``, which may not be below :data:`MIN_THRESHOLD`.
+    ``unsuppressed=True`` is the analyst's raw view: nothing is suppressed and the footnote says
+    :data:`UNSUPPRESSED`. One table alone: for everything a briefing publishes together, use
+    :class:`analysis.publish.release.Release`.
+    """
+    threshold = check_threshold(threshold, unsuppressed)
+    protection = float(threshold if protection is None else protection)
+    shape = layout(table, not_applicable)
+    primary = shape.primary(threshold, zeros_disclosive)
+    if unsuppressed:
+        suppressed = np.zeros_like(primary)
+    else:
+        suppressed = choose_pattern(shape.grid, primary, shape.fixed, shape.lines, protection)
+    return render(shape, suppressed, primary, threshold, zeros_disclosive, protection, unsuppressed)
 
 
 def survival_at_hours(
@@ -398,6 +368,7 @@ def coarsen_survival_table(
 
     Estimates stay numbers (for the caller to format as percentages); counts become strings.
     """
+    threshold = check_threshold(threshold)
     if at_hours is not None:
         table = survival_at_hours(table, at_hours, by=by)
     out = table.copy()

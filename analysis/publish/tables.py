@@ -1,14 +1,12 @@
-"""Tables and numbers as the briefings print them.
+"""Tables as the briefings print them (numbers formatted by :mod:`analysis.publish.numbers`).
 
-Two jobs, kept together so that a figure reads the same in a table, a chart label and a sentence:
-
-- number formatting in the GSS style (commas for thousands, whole percentages, intervals written
-  "x to y"); a value that could not be computed prints ``[x]``, never ``nan``;
-- HTML for tables. Every count table goes through
-  :func:`analysis.publish.disclosure.publish_table` (primary and secondary suppression, ``[c]``)
-  before it is rendered, and prints that function's footnote under it; a table of estimates per
-  group (a league table) shows a group's estimates only when the group has at least ``threshold``
-  complaints, else ``[c]``.
+Every count table goes through disclosure control before it is rendered, and prints its footnote
+under it: a briefing passes its :class:`~analysis.publish.release.Release` so that all its tables,
+shares and chart series are protected together; without one, each call is its own release. A
+table of estimates per group (a league table) shows a group's estimates only when its count is
+published and the estimate reveals no count below the threshold, else ``[c]``. An unsuppressed
+table (an analyst's raw view) carries :data:`~analysis.publish.disclosure.UNSUPPRESSED` in its
+caption.
 """
 
 from __future__ import annotations
@@ -25,73 +23,38 @@ from analysis.publish.disclosure import (
     NOT_APPLICABLE,
     NOT_AVAILABLE,
     TOTAL,
+    UNSUPPRESSED,
     PublishedTable,
     footnote,
-    publish_table,
 )
+from analysis.publish.numbers import (
+    NOT_REACHED,
+    fmt_count,
+    fmt_date,
+    fmt_hours,
+    fmt_median_ci,
+    fmt_p,
+    fmt_pct,
+    fmt_share_ci,
+)
+from analysis.publish.release import Release
 
-NOT_REACHED = "not reached"
-
-
-# -- numbers -------------------------------------------------------------------------------------
-
-
-def fmt_count(n: float | None) -> str:
-    """12345 -> "12,345"."""
-    return NOT_AVAILABLE if n is None else f"{round(n):,}"
-
-
-def fmt_pct(share: float | None) -> str:
-    """A proportion 0-1 as a whole percentage: 0.4567 -> "46%"."""
-    return NOT_AVAILABLE if share is None else f"{share * 100:.0f}%"
-
-
-def fmt_share_ci(entry: Mapping[str, object] | None) -> str:
-    """{share, lower, upper} -> "46% (95% CI 38% to 53%)"."""
-    if not entry or entry.get("share") is None:
-        return NOT_AVAILABLE
-    return (
-        f"{fmt_pct(entry['share'])} (95% CI {fmt_pct(entry['lower'])} to {fmt_pct(entry['upper'])})"
-    )
-
-
-def fmt_hours(hours: float | str | None) -> str:
-    """Hours as people say them: under three days in hours, longer in days (one decimal).
-
-    "not reached" (a Kaplan-Meier median the curve never got to) is kept as words.
-    """
-    if hours is None:
-        return NOT_AVAILABLE
-    if hours == NOT_REACHED:
-        return NOT_REACHED
-    hours = float(hours)
-    if hours < 72:
-        return f"{hours:.0f} hours" if round(hours) != 1 else "1 hour"
-    return f"{hours / 24:.1f} days"
-
-
-def fmt_median_ci(median: Mapping[str, object] | None) -> str:
-    """{estimate, lower, upper} hours -> "31 hours (95% CI 25 hours to 2.1 days)"."""
-    if not median or median.get("estimate") is None:
-        return NOT_AVAILABLE
-    est, lo, hi = (median[k] for k in ("estimate", "lower", "upper"))
-    if est == NOT_REACHED:
-        return f"{NOT_REACHED} (more than half still waiting at the extract date)"
-    upper = "beyond the extract date" if hi in (None, NOT_REACHED) else fmt_hours(hi)
-    return f"{fmt_hours(est)} (95% CI {fmt_hours(lo)} to {upper})"
-
-
-def fmt_p(p: float | None) -> str:
-    """A p-value as a reader needs it: "p < 0.001" rather than "7.76e-05"."""
-    if p is None:
-        return NOT_AVAILABLE
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
-def fmt_date(value: object) -> str:
-    """2022-03-31 -> "31 March 2022" (GOV.UK date style)."""
-    return pd.Timestamp(value).strftime("%-d %B %Y")
-
+__all__ = [  # the number formats are re-exported: notebooks format and tabulate from here
+    "NOT_REACHED",
+    "HtmlTable",
+    "counts_html",
+    "fmt_count",
+    "fmt_date",
+    "fmt_hours",
+    "fmt_median_ci",
+    "fmt_p",
+    "fmt_pct",
+    "fmt_share_ci",
+    "league_table",
+    "published_counts",
+    "published_html",
+    "table_html",
+]
 
 # -- HTML ----------------------------------------------------------------------------------------
 
@@ -171,7 +134,9 @@ def table_html(
 def published_html(
     table: PublishedTable, caption: str, source: str, notes: Sequence[str] = ()
 ) -> HtmlTable:
-    """A disclosure-controlled table (from ``publish_table``) with its footnote and source."""
+    """A disclosure-controlled table (from a release) with its footnote and source."""
+    if table.unsuppressed:
+        caption = f"{UNSUPPRESSED}: {caption}"
     return table_html(table.frame, caption, [*notes, table.footnote, source])
 
 
@@ -181,9 +146,22 @@ def counts_html(
     source: str,
     threshold: int = SUPPRESSION_THRESHOLD,
     notes: Sequence[str] = (),
+    *,
+    release: Release | None = None,
+    population: str | None = None,
 ) -> HtmlTable:
-    """Counts (rows x columns, no totals) -> suppressed, totalled, footnoted HTML table."""
-    return published_html(publish_table(counts, threshold=threshold), caption, source, notes)
+    """Counts (rows x columns, no totals) -> suppressed, totalled, footnoted HTML table.
+
+    The table is registered in ``release`` under its caption (``population`` as in
+    :meth:`Release.table`); without a release it is protected on its own.
+    """
+    release = release or Release(threshold)
+    table = release.table(caption, counts, population=population)
+    return published_html(table, caption, source, notes)
+
+
+#: The population of a log's complaints, as the league table and the count tables name it.
+COMPLAINTS = "complaints"
 
 
 def league_table(
@@ -193,21 +171,29 @@ def league_table(
     threshold: int = SUPPRESSION_THRESHOLD,
     include: Sequence[str] | None = None,
     all_label: str | None = None,
+    *,
+    release: Release | None = None,
 ) -> HtmlTable:
     """Platforms compared: complaints, median time to first response, share answered in 24 h, 7 days.
 
     ``platforms`` is the ``platforms`` block of :func:`analysis.results.headline`. Ordered by the
-    share answered within 7 days, best first (ties and unknowns last). A platform with fewer than
-    ``threshold`` complaints has every figure shown as ``[c]``: its estimates would rest on a
-    handful of people. The "all platforms" row is kept last.
+    share answered within 7 days, best first (ties and unknowns last). The complaint counts are a
+    table of ``release`` (population :data:`COMPLAINTS`, rows "Platform"), so a ``[c]`` cannot be
+    worked out as the total minus the other platforms, nor from another table of the briefing.
+    A platform whose count reads ``[c]`` has every figure ``[c]`` (its estimates would rest on a
+    handful of people, and a share with its CI gives its number away); a share whose count of
+    complaints answered, or not answered, would be below the threshold reads ``[c]``. The
+    "all platforms" row is kept last.
     """
+    release = release or Release(threshold)
     names = [n for n in platforms if n != all_label and (include is None or n in include)]
-    # The complaint counts go through disclosure control like any count table, so that a [c]
-    # cannot be worked out as the total minus the other platforms.
     counts = pd.DataFrame(
-        {"Complaints": [int(platforms[n]["complaints"]) for n in names]}, index=names
+        {"Complaints": [int(platforms[n]["complaints"]) for n in names]},
+        index=pd.Index(names, name="Platform"),
     )
-    published = publish_table(counts, threshold=threshold) if names else None
+    published = (
+        release.table(f"{caption}: complaints", counts, population=COMPLAINTS) if names else None
+    )
     rows: list[tuple[float, str, list[str]]] = []
     for name in [*names, *([all_label] if all_label in platforms else [])]:
         entry = platforms[name]
@@ -218,24 +204,24 @@ def league_table(
                 # One platform alone gets no total row: "all platforms" is that platform.
                 key = TOTAL if TOTAL in published.frame.index else names[0]
             count = published.frame.loc[key, "Complaints"]
-            small = bool(published.primary.loc[key, "Complaints"])
+            hidden = bool(published.suppressed.loc[key, "Complaints"])
         else:
-            count, small = fmt_count(entry["complaints"]), False
-        if small:
+            count, hidden = fmt_count(entry["complaints"]), False
+        if hidden:
             cells = [CONFIDENTIAL] * 4
             rank = -1.0
         else:
+            n = entry.get("reported", entry["complaints"])
             cells = [
                 count,
                 fmt_median_ci(response["median_hours"]) if response else NOT_AVAILABLE,
-                fmt_share_ci(response["within_24h"]) if response else NOT_AVAILABLE,
-                fmt_share_ci(response["within_7d"]) if response else NOT_AVAILABLE,
+                release.share(response["within_24h"], n=n) if response else NOT_AVAILABLE,
+                release.share(response["within_7d"], n=n) if response else NOT_AVAILABLE,
             ]
             share = response["within_7d"]["share"] if response else None
             rank = -0.5 if share is None else float(share)
         rank = -2.0 if name == all_label else rank
         rows.append((rank, name, cells))
-    suppressed = published is not None and bool(published.suppressed.to_numpy().any())
     rows.sort(key=lambda r: -r[0])
     frame = pd.DataFrame(
         [cells for _, _, cells in rows],
@@ -247,33 +233,40 @@ def league_table(
             "Answered within 7 days",
         ],
     )
-    symbols = [s for s in (NOT_AVAILABLE, NOT_APPLICABLE) if (frame == s).any().any()]
-    if suppressed:
-        symbols.insert(0, CONFIDENTIAL)
+    symbols = [s for s in (CONFIDENTIAL, NOT_AVAILABLE, NOT_APPLICABLE) if (frame == s).any().any()]
     notes = [
         "Times run from the report to the platform to its first response (a removal counts as a "
         "response). Kaplan-Meier estimates: complaints not answered by the extract date count as "
         "still waiting (censored), not as missing. 95% confidence intervals in brackets.",
     ]
-    if symbols:
+    if release.unsuppressed:
+        caption = f"{UNSUPPRESSED}: {caption}"
+    elif symbols:
         notes.append(footnote(threshold, symbols=symbols))
+        if CONFIDENTIAL in symbols:
+            notes.append(
+                f"A share reads [c] where the complaints answered, or not answered, number "
+                f"fewer than {threshold}."
+            )
     return table_html(frame, caption, [*notes, source], index_name="Platform")
 
 
-def published_counts(counts: pd.Series, threshold: int = SUPPRESSION_THRESHOLD) -> pd.DataFrame:
+def published_counts(
+    counts: pd.Series,
+    threshold: int = SUPPRESSION_THRESHOLD,
+    *,
+    release: Release | None = None,
+    name: str | None = None,
+    population: str | None = None,
+    totals: bool = True,
+) -> pd.DataFrame:
     """Counts per label, ready for a bar chart after disclosure control.
 
     Columns: ``label``, ``count`` (NaN where suppressed, so the true value is not even in the
-    chart's data file) and ``label_text`` (the published text: "1,234" or "[c]"). The suppression
-    is that of :func:`publish_table` on the one-column table, total included.
+    chart's data file) and ``label_text`` (the published text: "1,234" or "[c]"). The counts are
+    a one-column table of ``release`` (:meth:`Release.bars`), total included unless ``totals`` is
+    False (counts that do not add up, e.g. several categories per complaint).
     """
-    table = publish_table(counts.to_frame("count"), threshold=threshold)
-    keep = table.frame.index != TOTAL
-    hidden = table.suppressed.loc[keep, "count"].to_numpy(dtype=bool)
-    return pd.DataFrame(
-        {
-            "label": counts.index.astype(str),
-            "count": counts.astype(float).where(~hidden).to_numpy(),
-            "label_text": table.frame.loc[keep, "count"].to_numpy(),
-        }
-    )
+    release = release or Release(threshold)
+    label = name or f"counts by {counts.index.name or 'label'}"
+    return release.bars(label, counts, population=population, totals=totals)

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from analysis.config import SUPPRESSION_THRESHOLD, data_file, project_path
 from analysis.log.contract import NATIONS, PLATFORMS
 from analysis.parameters import ParameterError, check_parameters
+from analysis.publish.disclosure import MIN_THRESHOLD
 from analysis.safe_yaml import UnsafeYaml, load_yaml
 
 Audience = Literal["minister", "union"]
@@ -66,7 +67,7 @@ class BriefingParameters(BaseModel):
     rules: tuple[str, ...] = Field(default=(), description="rule ids to compare; empty = all")
     audience: Audience = Field(description="who the framing is for: minister or union")
     suppression_threshold: int = Field(
-        default=SUPPRESSION_THRESHOLD, ge=1, le=1000, description="counts below it read [c]"
+        default=SUPPRESSION_THRESHOLD, le=1000, description="counts below it read [c]"
     )
     protective_marking: str = Field(description="printed at the top and bottom of every page")
     show_examples: bool = Field(default=False, description="show redacted example descriptions")
@@ -92,6 +93,17 @@ class BriefingParameters(BaseModel):
     @classmethod
     def _known_platforms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         return _check_members(value, PLATFORMS, "a platform of the log contract", allow_empty=True)
+
+    @field_validator("suppression_threshold")
+    @classmethod
+    def _threshold_publishable(cls, value: int) -> int:
+        # Briefings are for publication: a threshold of 1 or 2 would print counts of 1 and 2.
+        if value < MIN_THRESHOLD:
+            raise ValueError(
+                f"{value} is below the minimum of {MIN_THRESHOLD} for anything published "
+                f"(counts from 1 to {MIN_THRESHOLD - 1} would be printed)"
+            )
+        return value
 
     @field_validator("protective_marking")
     @classmethod
