@@ -33,6 +33,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor, TagRemovePreprocessor
 from weasyprint import HTML, Attachment
+from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from analysis.report.params import PageInfo
@@ -50,6 +51,9 @@ PACKAGE_ASSETS = frozenset(
 
 #: Printed as PDF/UA-1: tagged, with the document language, a title, and alt text for screen readers.
 PDF_VARIANT = "pdf/ua-1"
+
+#: Schemes a link in the PDF may keep (besides links within the document).
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
 
 #: The HTML twin is opened in browsers: it may load nothing but its own inline CSS and embedded
 #: images, whatever its text holds.
@@ -269,21 +273,40 @@ def prepare(notebook: nbformat.NotebookNode | str | Path, page: PageInfo) -> Bri
     return Briefing(html, _attached_note(html, charts), images, charts)
 
 
+def _safe_links(document: Document) -> None:
+    """Keep the links a reader may follow: within the document, and to http(s) and mailto.
+
+    Any other (``javascript:``, ``file:``, ``data:``, a link-borne attachment) is dropped before
+    the PDF is written: its text stays, it is no longer a link. Attachments the HTML asks for
+    (``<link rel=attachment>``) are dropped too: a briefing attaches only its charts' data.
+    """
+    document.metadata.attachments = []
+    for page in document.pages:
+        page.links[:] = [
+            link
+            for link in page.links
+            if link[0] == "internal"
+            or (link[0] == "external" and urlsplit(link[1]).scheme.lower() in LINK_SCHEMES)
+        ]
+
+
 def html_to_pdf_bytes(
     html: str, images: frozenset[str] = frozenset(), charts: tuple[ChartData, ...] = ()
 ) -> bytes:
     """Print HTML as a tagged PDF/UA-1, fetching only the project's own assets (:class:`OwnAssets`).
 
-    ``charts``' data are attached to the document (an embedded file each), not fetched.
+    ``charts``' data are attached to the document (an embedded file each), not fetched; links
+    are kept only where :func:`_safe_links` allows.
     """
     fetcher = OwnAssets(images)
     attachments = [
         Attachment(string=c.csv, name=c.name, description="Data for the chart", url_fetcher=fetcher)
         for c in charts
     ]
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf(
-        pdf_variant=PDF_VARIANT, attachments=attachments
-    )
+    options = {"pdf_variant": PDF_VARIANT, "attachments": attachments}
+    document = HTML(string=html, base_url=None, url_fetcher=fetcher).render(**options)
+    _safe_links(document)
+    return document.write_pdf(**options)
 
 
 def write_atomic(path: str | Path, data: bytes | str) -> Path:
