@@ -1,0 +1,169 @@
+"""One briefing's content: the template context gathered from the headline results, rendered.
+
+The notebook (``notebooks/04_briefing.ipynb``) calls :func:`briefing_html` and displays the
+result, so an analyst in JupyterLab sees what the PDF prints; :func:`save_results` writes the
+headline results the words were filled from beside the reports, so every printed number can be
+traced to one JSON file (``tests/test_report_numbers.py`` checks that it can).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+from markupsafe import Markup
+
+from analysis.config import EXTERNAL_DIR
+from analysis.measures.response_times import ALL_GROUPS
+from analysis.publish.tables import (
+    counts_html,
+    fmt_count,
+    fmt_date,
+    league_table,
+    published_html,
+    table_html,
+)
+from analysis.report import briefing_charts, story
+from analysis.report.inputs import BriefingInputs
+from analysis.report.params import AUDIENCE_LABELS, AUDIENCE_TITLES
+from analysis.report.templating import render_template
+from analysis.results import to_json
+
+#: The published figure the background cites (ASCL, November 2021), by its source column.
+BACKGROUND_SOURCE = "ASCL"
+
+
+def _html(table: object) -> Markup:
+    """A table or chart from :mod:`analysis.publish` (escaped there) as safe template input."""
+    return Markup(table._repr_html_())  # noqa: SLF001 - the display protocol is the public API
+
+
+def _provenance(data: BriefingInputs) -> Markup:
+    prov = data.headline["provenance"]
+    rows = [
+        ("Complaint log", prov["file"]),
+        ("SHA-256", prov["sha256"]),
+        ("Extract date", fmt_date(prov["as_of"])),
+        ("Rows read", fmt_count(prov["rows_read"])),
+        ("Rows rejected by validation", fmt_count(prov["rows_rejected"])),
+        *[
+            (f"Valid rows left out: {why}", fmt_count(n))
+            for why, n in data.out_of_selection.items()
+        ],
+        ("Rows used", fmt_count(prov["rows_used"])),
+        ("Code version", data.code_version),
+        *[
+            (f"Parameter {k}", ", ".join(map(str, v)) if isinstance(v, list) else str(v))
+            for k, v in data.params.echo().items()
+        ],
+    ]
+    frame = pd.DataFrame(
+        {"Value": [v if v not in ("", None) else "(all)" for _, v in rows]},
+        index=[k for k, _ in rows],
+    )
+    return _html(
+        table_html(
+            frame,
+            "Data provenance and the parameters of this run",
+            index_name="Item",
+            text=True,
+            widths=(35, 65),
+        )
+    )
+
+
+def _option(data: BriefingInputs, rule) -> dict:
+    threshold = data.params.suppression_threshold
+    outcome = story.rule_outcome(data.headline, rule.id, threshold)
+    table = None
+    if outcome is not None:
+        notes = (
+            [f"{story.OTHER_PLATFORMS}: platforms with fewer than {threshold} complaints in scope."]
+            if story.OTHER_PLATFORMS in outcome["table"].frame.index
+            else []
+        )
+        table = _html(
+            published_html(
+                outcome["table"],
+                f"{story.option_label(rule)}: complaints in scope by platform",
+                data.source,
+                notes,
+            )
+        )
+    return {
+        "rule": rule,
+        "label": story.option_label(rule),
+        "total": story.rule_total(data.headline, rule.id),
+        "outcome": outcome,
+        "table": table,
+    }
+
+
+def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, object]:
+    """Everything a briefing template reads: the results, the parameters, tables and charts."""
+    p = data.params
+    h = data.headline
+    threshold = p.suppression_threshold
+    published = pd.read_csv(EXTERNAL_DIR / "teacher_online_abuse_figures.csv")
+    charts = {"response": briefing_charts.response_chart(data)}
+    charts["deadline"] = briefing_charts.deadline_chart(data)
+    if p.audience == "union":
+        charts["categories"] = briefing_charts.categories_chart(data)
+    tables = {
+        "league": league_table(
+            h["platforms"],
+            "Platforms compared: time to first answer",
+            data.source,
+            threshold,
+            all_label=ALL_GROUPS,
+        ),
+        "options": story.options_table(h, data.rules, threshold, data.source),
+        **{
+            column: counts_html(
+                briefing_charts.counts_by(data, column), caption, data.source, threshold
+            )
+            for column, caption in (
+                ("nation", "Complaints by nation"),
+                ("phase", "Complaints by school phase"),
+                ("role", "Complaints by role of the member of staff targeted"),
+            )
+        },
+    }
+    return {
+        "p": p,
+        "r": h,
+        "all": h["platforms"][ALL_GROUPS],
+        "largest": story.largest_platform(h),
+        "named": story.named_platforms(h, threshold),
+        "threshold": threshold,
+        "title": AUDIENCE_TITLES[p.audience],
+        "label": AUDIENCE_LABELS[p.audience],
+        "produced": today or dt.date.today(),
+        "synthetic": data.synthetic,
+        "source": data.source,
+        "options": [_option(data, rule) for rule in data.rules],
+        "charts": {k: Markup(c.to_html()) for k, c in charts.items()},
+        "tables": {k: _html(t) for k, t in tables.items()},
+        "provenance": _provenance(data),
+        "background": published[published["source"] == BACKGROUND_SOURCE].iloc[0].to_dict(),
+        "small": lambda n: story.fmt_small(n, threshold),
+        "preferred": None,
+        "criterion": {"reason": ""},
+    }
+
+
+def briefing_html(data: BriefingInputs, today: dt.date | None = None) -> Markup:
+    """The briefing body for ``data.params.audience`` (``templates/<audience>.html.j2``)."""
+    return render_template(f"{data.params.audience}.html.j2", context(data, today))
+
+
+def save_results(data: BriefingInputs, directory: str | Path) -> Path:
+    """Write the headline results the briefing was filled from to ``<directory>/results-<audience>.json``.
+
+    One file per briefing, because each parameters file may select a different part of the log.
+    """
+    path = Path(directory) / f"results-{data.params.audience}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(to_json(data.headline) + "\n", encoding="utf-8")
+    return path
