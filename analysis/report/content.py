@@ -36,7 +36,7 @@ BACKGROUND_SOURCE = "ASCL"
 
 def _html(table: object) -> Markup:
     """A table or chart from :mod:`analysis.publish` (escaped there) as safe template input."""
-    return Markup(table._repr_html_())  # noqa: SLF001 - the display protocol is the public API
+    return Markup(table._repr_html_())
 
 
 def _provenance(data: BriefingInputs) -> Markup:
