@@ -10,17 +10,49 @@ its clock, and its deadline in hours, or ``None`` when the law fixes no hours ("
 case the statutory words are the value. A deadline counted from a regulator's order cannot be read off
 a complaint log; where the order can only follow a stated period after the user's report (Australia)
 the hours from the report are *derived*, flagged so, and the derivation is written out.
+
+What a minister needs besides the hours, each a required field checked here:
+
+- ``scope``: which content the rule covers in law (and whether only *illegal* content), who may
+  notify, and whose action starts the clock. ``covers`` maps that onto the log's abuse categories.
+- ``applies_from`` (and ``applies_until``): the dates the duty bound platforms. Complaints made
+  before ``applies_from`` were under no such duty; compliance figures for them show what the same
+  platform behaviour would mean under the rule, not the rule's effect
+  (:mod:`analysis.rules.timing` counts them). A rule that never applied (struck down, enacted but
+  not commenced, a proposed option) has no ``applies_from``.
+- ``verification``: how the status and dates were checked, when, and against which *primary*
+  record (the legislation database, the official journal, the regulator, the Commission, the
+  court), never a mirror or a law firm's summary: the loader refuses a non-primary address. A
+  status that could not be checked says "not verified" and what was tried; such a rule cannot
+  claim to be "in force".
+- ``option`` (proposed options only): the department that would own it, how much legal change it
+  needs and how much burden it puts on platforms and the regulator, the inputs of the stated
+  preferred-option criterion in :mod:`analysis.rules.options`.
+
+Hours must be finite numbers: a rule file with ``.inf`` or ``.nan`` hours is refused, naming the
+file and field, because NaN is the "out of scope" marker inside the scoring and infinity the "no
+fixed hours" one: a NaN tier would silently drop complaints from the rule's scope.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    FiniteFloat,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from analysis.config import PROJECT_ROOT, RULES_DIR
 from analysis.log.contract import CATEGORIES
@@ -39,6 +71,45 @@ Clock = Literal[
     "complainant notice", "school or union notice", "trusted flagger", "regulator order"
 ]
 Category = Literal[CATEGORIES]  # type: ignore[valid-type]  # the contract's vocabulary, one place
+#: Hours: a finite number greater than 0 (``.inf`` and ``.nan`` are refused).
+Hours = Annotated[FiniteFloat, Field(gt=0)]
+#: How a status was checked: against the legislation database or official journal itself, against
+#: an official publication of the government, parliament, regulator, Commission or court, or not.
+Method = Literal["legislation record", "official publication", "not verified"]
+#: The departments a proposed option can belong to (UK central government).
+Department = Literal["DSIT", "DfE", "Home Office"]
+#: Statuses that mean the duty bound (or binds) someone, so it has a date it applied from.
+APPLIED = frozenset({"in force", "superseded", "repealed", "voluntary code"})
+#: Hosts of primary sources: legislation databases, official journals, governments, parliaments,
+#: regulators, courts, and the helpline whose own advice an option cites. Subdomains count.
+PRIMARY_HOSTS: tuple[str, ...] = (
+    "legislation.gov.uk",
+    "gov.uk",
+    "parliament.uk",
+    "ofcom.org.uk",
+    "europa.eu",
+    "gesetze-im-internet.de",
+    "recht.bund.de",
+    "bundesjustizamt.de",
+    "legislation.gov.au",
+    "esafety.gov.au",
+    "infrastructure.gov.au",
+    "legifrance.gouv.fr",
+    "conseil-constitutionnel.fr",
+    "irishstatutebook.ie",
+    "gov.ie",
+    "cnam.ie",
+    "saferinternet.org.uk",
+)
+
+
+def is_primary(url: str) -> bool:
+    """Whether ``url`` is on a primary source's host (https or http, any subdomain)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return parts.scheme in {"http", "https"} and any(
+        host == h or host.endswith("." + h) for h in PRIMARY_HOSTS
+    )
 
 
 class RuleFileError(ValueError):
@@ -46,13 +117,84 @@ class RuleFileError(ValueError):
 
 
 class Source(BaseModel):
-    """Where the rule's wording and status come from, and how far that was checked."""
+    """Where the rule's wording comes from: its citation and primary addresses only."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     citation: str = Field(min_length=1)
     urls: tuple[str, ...] = ()
-    verification: str = Field(min_length=1)
+    #: What was and was not checked in the wording (the status is in ``Rule.verification``).
+    note: str = Field(min_length=1)
+
+    @field_validator("urls")
+    @classmethod
+    def _primary(cls, urls: tuple[str, ...]) -> tuple[str, ...]:
+        mirrors = [u for u in urls if not is_primary(u)]
+        if mirrors:
+            raise ValueError(f"not a primary source (see PRIMARY_HOSTS): {', '.join(mirrors)}")
+        return urls
+
+
+class Scope(BaseModel):
+    """What the rule covers in law, in words a minister can check against the statute."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: The content the duty is about, as the instrument defines it.
+    content: str = Field(min_length=1)
+    #: True when only content that is unlawful (an offence, or illegal under the instrument's
+    #: law) is covered: a complaint about lawful abuse is outside it whatever its category.
+    illegal_content_only: bool
+    #: Who may send the notice the duty responds to.
+    notifier: str = Field(min_length=1)
+    #: Whose action starts the clock, and the event it ends with.
+    clock: str = Field(min_length=1)
+
+
+class Verification(BaseModel):
+    """How the rule's status and dates were checked, when, and against which primary record."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    method: Method
+    checked_on: date
+    #: The primary record read; None only when the status is "not verified".
+    source_url: str | None = None
+    #: What the record showed, or for "not verified" what was tried and why it did not settle it.
+    note: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _source_is_primary(self) -> Verification:
+        if self.method != "not verified":
+            if not self.source_url:
+                raise ValueError("source_url: required unless the method is 'not verified'")
+            if not is_primary(self.source_url):
+                raise ValueError(
+                    f"source_url: not a primary source (see PRIMARY_HOSTS): {self.source_url}"
+                )
+        return self
+
+
+class OptionFacts(BaseModel):
+    """What a proposed option needs besides its rule: who owns it and what it costs to do.
+
+    ``legal_change`` and ``burden`` are the tie-break keys of the preferred-option criterion
+    (:mod:`analysis.rules.options`); both are judgements, so each carries its reason.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    owner_department: Department
+    #: Other bodies with a part: the regulator, departments to consult.
+    also_involved: tuple[str, ...] = ()
+    owner_note: str = Field(min_length=1)
+    #: 0 none; 1 codes or secondary legislation; 2 amending an existing duty in an Act;
+    #: 3 a new statutory scheme or regulator power.
+    legal_change: int = Field(ge=0, le=3)
+    legal_change_note: str = Field(min_length=1)
+    #: Burden on platforms and the regulator, 1 (least) to 5 (most).
+    burden: int = Field(ge=1, le=5)
+    burden_note: str = Field(min_length=1)
 
 
 class Rule(BaseModel):
@@ -67,22 +209,33 @@ class Rule(BaseModel):
     provision: str = Field(min_length=1)
     status: Status
     status_dates: str = Field(min_length=1)
+    #: The day the duty first bound platforms; None when it never did (struck down, not commenced,
+    #: a proposed option).
+    applies_from: date | None = None
+    #: The day it stopped binding them (repealed, displaced); None while it still does.
+    applies_until: date | None = None
+    verification: Verification
+    scope: Scope
     covers: tuple[Category, ...] | Literal["all"]
     #: Why the rule's legal scope maps onto these abuse categories (a judgement, so written down).
     covers_note: str = Field(min_length=1)
     event: Event
     clock_starts: Clock
-    deadline_hours: float | None = Field(gt=0)
+    deadline_hours: Hours | None
+    #: The statute's own words about time, verbatim, only where read in the primary record (a
+    #: briefing may quote these; ``deadline_words`` is the project's paraphrase).
+    statute_words: str | None = None
     deadline_words: str = Field(min_length=1)
     derived_deadline: bool = False
     derivation: str | None = None
     #: Tiered rules: hours for these categories; others get ``deadline_hours``.
-    category_deadlines: dict[Category, float] | None = None
+    category_deadlines: dict[Category, Hours] | None = None
     #: Rules met in aggregate rather than per notice (the EU codes: "the majority", "two-thirds"):
     #: the share of notices that must meet the deadline.
-    target_share: float | None = Field(default=None, gt=0, le=1)
+    target_share: FiniteFloat | None = Field(default=None, gt=0, le=1)
     penalty_cap: str = Field(min_length=1)
     rationale: str | None = None
+    option: OptionFacts | None = None
     source: Source
 
     @model_validator(mode="after")
@@ -93,14 +246,22 @@ class Rule(BaseModel):
             raise ValueError("deadline_hours: a derived deadline needs its hours")
         if self.status == "proposed option" and not self.rationale:
             raise ValueError("rationale: required for a proposed option")
+        if (self.status == "proposed option") != (self.option is not None):
+            raise ValueError("option: required for a proposed option, and only for one")
+        if self.status in APPLIED and self.applies_from is None:
+            raise ValueError(f"applies_from: required for a rule whose status is {self.status!r}")
+        if self.status not in APPLIED and self.applies_from is not None:
+            raise ValueError(f"applies_from: a rule whose status is {self.status!r} never applied")
+        if self.applies_until and self.applies_from and self.applies_until <= self.applies_from:
+            raise ValueError("applies_until: must be after applies_from")
+        if self.status == "in force" and self.verification.method == "not verified":
+            raise ValueError("status: 'in force' needs a verified status (verification.method)")
         if self.category_deadlines:
             if self.deadline_hours is None:
                 raise ValueError("deadline_hours: a tiered rule needs hours for other categories")
             outside = set(self.category_deadlines) - set(self.categories)
             if outside:
                 raise ValueError(f"category_deadlines: not covered by the rule: {sorted(outside)}")
-            if any(h <= 0 for h in self.category_deadlines.values()):
-                raise ValueError("category_deadlines: hours must be greater than 0")
         return self
 
     @property
@@ -234,6 +395,16 @@ def rules_frame(rules: Iterable[Rule]) -> pd.DataFrame:
                 "provision": r.provision,
                 "status": r.status,
                 "status_dates": r.status_dates,
+                "applies_from": r.applies_from,
+                "applies_until": r.applies_until,
+                "scope_content": r.scope.content,
+                "illegal_content_only": r.scope.illegal_content_only,
+                "notifier": r.scope.notifier,
+                "clock": r.scope.clock,
+                "verification_method": r.verification.method,
+                "verified_on": r.verification.checked_on,
+                "verification_source": r.verification.source_url,
+                "verification_note": r.verification.note,
                 "covers": "all" if r.covers == "all" else "; ".join(r.covers),
                 "event": r.event,
                 "clock_starts": r.clock_starts,
@@ -244,6 +415,9 @@ def rules_frame(rules: Iterable[Rule]) -> pd.DataFrame:
                 "target_share": r.target_share,
                 "penalty_cap": r.penalty_cap,
                 "rationale": r.rationale,
+                "owner_department": r.option.owner_department if r.option else None,
+                "legal_change": r.option.legal_change if r.option else None,
+                "burden": r.option.burden if r.option else None,
                 "citation": r.source.citation,
                 "urls": " ; ".join(r.source.urls),
             }
