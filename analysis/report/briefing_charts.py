@@ -107,3 +107,24 @@ def counts_by(data: BriefingInputs, column: str) -> pd.DataFrame:
         .set_index(column)[["complaints"]]
         .rename(columns={"complaints": "Complaints"})
     )
+
+
+def monthly_chart(data: BriefingInputs) -> Chart:
+    """Complaints by month received, published counts; the title names the highest plotted bar."""
+    threshold = data.params.suppression_threshold
+    months = pd.DataFrame(data.headline["monthly"]["months"])
+    labels = [pd.Timestamp(m).strftime("%B %Y") for m in months["month"]]
+    bars = published_counts(pd.Series(months["complaints"].to_numpy(), index=labels), threshold)
+    return bar_chart(
+        bars,
+        "label",
+        "count",
+        title=story.peak_title(bars),
+        subtitle="Complaints by month received, N = "
+        f"{story.fmt_small(data.headline['totals']['complaints'], threshold)} complaints",
+        source=data.source,
+        alt="Bar chart of complaints by month received. "
+        + "; ".join(f"{r.label}: {r.label_text}" for r in bars.itertuples()),
+        axis_label="Complaints",
+        name="complaints-by-month",
+    )

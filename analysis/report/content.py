@@ -24,14 +24,17 @@ from analysis.publish.tables import (
     published_html,
     table_html,
 )
-from analysis.report import briefing_charts, story
+from analysis.report import briefing_charts, findings_tables, story
 from analysis.report.inputs import BriefingInputs
 from analysis.report.params import AUDIENCE_LABELS, AUDIENCE_TITLES
 from analysis.report.templating import render_template
 from analysis.results import to_json
+from analysis.rules.catalogue import load_rules
 
 #: The published figure the background cites (ASCL, November 2021), by its source column.
 BACKGROUND_SOURCE = "ASCL"
+#: The duty in force that every option is set against (its start date dates the data).
+IN_FORCE_DUTY = "UK_OSA_S10"
 
 
 def _html(table: object) -> Markup:
@@ -100,6 +103,32 @@ def _option(data: BriefingInputs, rule) -> dict:
     }
 
 
+def findings_tables_html(h: dict, threshold: int, source: str) -> dict[str, object]:
+    """The tables of the headline/2 findings (outcomes, league, by reporter, median sensitivity)."""
+    return {
+        "outcomes_platform": findings_tables.outcomes_table(
+            h["outcomes_by_platform"],
+            "What became of complaints, by platform",
+            "Platform",
+            source,
+            threshold,
+        ),
+        "removal_league": findings_tables.removal_league_table(
+            h["removal_league"], source, threshold
+        ),
+        "outcomes_reporter": findings_tables.outcomes_table(
+            h["outcomes_by_reporter"],
+            "What became of complaints, by who reported them",
+            "Reported by",
+            source,
+            threshold,
+        ),
+        "median_sensitivity": findings_tables.median_sensitivity_table(
+            h["median_sensitivity"], source, threshold
+        ),
+    }
+
+
 def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, object]:
     """Everything a briefing template reads: the results, the parameters, tables and charts."""
     p = data.params
@@ -110,6 +139,8 @@ def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, obj
     charts["deadline"] = briefing_charts.deadline_chart(data)
     if p.audience == "union":
         charts["categories"] = briefing_charts.categories_chart(data)
+    if "monthly" in h:  # the headline/2 findings
+        charts["monthly"] = briefing_charts.monthly_chart(data)
     tables = {
         "league": league_table(
             h["platforms"],
@@ -130,6 +161,8 @@ def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, obj
             )
         },
     }
+    if "outcomes_by_platform" in h:
+        tables.update(findings_tables_html(h, threshold, data.source))
     return {
         "p": p,
         "r": h,
@@ -148,6 +181,7 @@ def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, obj
         "provenance": _provenance(data),
         "background": published[published["source"] == BACKGROUND_SOURCE].iloc[0].to_dict(),
         "small": lambda n: story.fmt_small(n, threshold),
+        "osa": next(r for r in load_rules() if r.id == IN_FORCE_DUTY),
         "preferred": None,
         "criterion": {"reason": ""},
     }

@@ -37,8 +37,13 @@ WEEK_HOURS = 168.0
 
 
 def plural(n: float | None, word: str, many: str | None = None) -> str:
-    """"1 hour", "3 hours", "1,200 complaints": the count written the GSS way, the noun agreeing."""
+    """ "1 hour", "3 hours", "1,200 complaints": the count written the GSS way, the noun agreeing."""
     return f"{fmt_count(n)} {word if n is not None and round(n) == 1 else many or word + 's'}"
+
+
+def month_name(month: str) -> str:
+    """ "2021-11" -> "November 2021"."""
+    return pd.Timestamp(f"{month}-01").strftime("%B %Y")
 
 
 RAG_WORDS = {"R": "Red", "A": "Amber", "G": "Green"}
@@ -141,6 +146,15 @@ def categories_title(bars: pd.DataFrame) -> str:
         f"{str(top['label']).capitalize()} was the commonest kind of abuse, "
         f"named in {plural(top['count'], 'complaint')}"
     )
+
+
+def peak_title(bars: pd.DataFrame) -> str:
+    """Title of the by-month chart from its published bars: the month with the most complaints."""
+    shown = bars[bars["count"].notna() & (bars["count"] > 0)]
+    if shown.empty:
+        return "Too few complaints to show when they came"
+    top = shown.sort_values("count", ascending=False, kind="stable").iloc[0]
+    return f"Most complaints came in {top['label']}: {plural(top['count'], 'complaint')}"
 
 
 def deadline_title(plotted: pd.DataFrame) -> str:
@@ -309,6 +323,7 @@ def options_table(
         )
         rows.append(
             [
+                rule.option.owner_department if rule.option else "[z]",
                 rule.deadline_words,
                 published_total(table, TOTAL) if table else count(total.get("in_scope")),
                 published_total(table, "Breached") if table else "[z]",
@@ -318,12 +333,13 @@ def options_table(
     frame = pd.DataFrame(
         rows,
         index=pd.Index([option_label(r) for r in rules]),
-        columns=["Deadline", "In scope", "Breached", "Share within deadline"],
+        columns=["Lead", "Deadline", "In scope", "Breached", "Share within deadline"],
     )
     symbols = [s for s in ("[c]", "[x]", "[z]") if (frame == s).any().any()]
     notes = [
         "Complaints on record in each option's scope; scopes overlap, so there is no total. "
-        "[z]: the option fixes no hours, or its clock is not in the log (not scored).",
+        "Lead: the department that would own the option. [z]: the option fixes no hours, or its "
+        "clock is not in the log (not scored).",
         footnote(threshold, symbols=symbols) if symbols else "",
         source,
     ]
@@ -333,12 +349,12 @@ def options_table(
         notes,
         index_name="Option",
         text=True,
-        widths=(24, 36, 9, 9, 22),
+        widths=(15, 8, 37, 9, 10, 21),
     )
 
 
 def option_label(rule: Rule) -> str:
-    """"Option 2" from "Option 2: abuse of school staff removed ..." (the title up to its colon)."""
+    """ "Option 2" from "Option 2: abuse of school staff removed ..." (the title up to its colon)."""
     return rule.title.split(":", 1)[0]
 
 

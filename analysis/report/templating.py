@@ -53,6 +53,7 @@ def environment() -> Environment:
         plural=story.plural,
         rag=story.rag_word,
         and_list=story.and_list,
+        month=story.month_name,
     )
     env.globals["plural"] = story.plural
     return env
