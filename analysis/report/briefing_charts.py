@@ -38,24 +38,36 @@ def response_chart(data: BriefingInputs) -> Chart:
         min_at_risk=threshold,
         name="time-to-first-response",
     )
-    reported = sum(data.headline["platforms"][p]["reported"] for p in shown)
     chart.title = story.response_chart_title(chart.data)
     chart.alt = story.response_chart_alt(chart.data)
     chart.subtitle = (
         "Share of complaints with a first answer from the platform, by time since reported "
         "(Kaplan-Meier estimate, 95% band; | = still waiting at the extract date). "
-        f"The {story.plural(len(shown), 'platform')} with most complaints; "
-        f"N = {story.fmt_small(reported, threshold)} complaints reported to them. "
+        "The platforms with most complaints; complaints reported: "
+        + ", ".join(
+            f"{name} {story.fmt_small(data.headline['platforms'][name]['reported'], threshold)}"
+            for name in shown
+        )
+        + ". "
         "A line stops where fewer than "
         f"{story.plural(threshold, 'complaint')} were still waiting."
     )
     return chart
 
 
+def bars_of(data: BriefingInputs, column: str) -> pd.Series:
+    """Complaints per value of ``column`` (category, nation, phase, role): the results model's
+    chart series ``by_<column>``."""
+    if "charts" in data.headline:
+        bars = pd.DataFrame(data.headline["charts"][f"by_{column}"])
+        return bars.set_index("label")["complaints"].rename_axis(column)
+    return count_table(data.log, column).set_index(column)["complaints"]
+
+
 def categories_chart(data: BriefingInputs) -> Chart:
     """Complaints naming each kind of abuse (several may apply), published counts only."""
     threshold = data.params.suppression_threshold
-    cats = count_table(data.log, "category").set_index("category")["complaints"]
+    cats = bars_of(data, "category")
     bars = published_counts(cats, threshold).sort_values(
         "count", ascending=False, na_position="last"
     )
@@ -77,8 +89,12 @@ def categories_chart(data: BriefingInputs) -> Chart:
 def deadline_chart(data: BriefingInputs) -> Chart:
     """Share of reported posts removed within each deadline from 1 hour to 30 days, all platforms."""
     threshold = data.params.suppression_threshold
-    times = complaint_times(data.log, data.validation.as_of)
-    sens = deadline_sensitivity(times, event="removal", by=None)
+    if "charts" in data.headline:
+        sens = pd.DataFrame(data.headline["charts"]["removal_deadlines"])
+        sens["estimable"] = sens["share_within"].notna()
+    else:
+        times = complaint_times(data.log, data.validation.as_of)
+        sens = deadline_sensitivity(times, event="removal", by=None)
     sens = sens[sens["estimable"] & (sens["at_risk"] >= threshold)]
     sens = sens.assign(deadline=[story.deadline_words(h) for h in sens["deadline_hours"]])
     return bar_chart(
@@ -102,11 +118,7 @@ def deadline_chart(data: BriefingInputs) -> Chart:
 
 def counts_by(data: BriefingInputs, column: str) -> pd.DataFrame:
     """Complaints by one field of the log (nation, phase, role), as a one-column count frame."""
-    return (
-        count_table(data.log, column)
-        .set_index(column)[["complaints"]]
-        .rename(columns={"complaints": "Complaints"})
-    )
+    return bars_of(data, column).to_frame("Complaints")
 
 
 def monthly_chart(data: BriefingInputs) -> Chart:
