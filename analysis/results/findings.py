@@ -7,6 +7,8 @@ Counts here are raw: publication-level suppression of small counts happens in
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
 
 from analysis.results.fields import STRICT, figure
@@ -97,6 +99,7 @@ class Monthly(BaseModel):
     )
     peak_month: str | None = figure("The month with most complaints (earliest on a tie).")
     peak: Share | None = figure("The peak month's complaints as a share of all complaints.")
+    months_at_peak: int = figure("Months with the peak count (more than 1: a tie).")
 
 
 class MedianSensitivity(BaseModel):
@@ -173,7 +176,7 @@ class Results(BaseModel):
     model_config = ConfigDict(
         extra="forbid", frozen=True, validate_by_name=True, serialize_by_alias=True
     )
-    schema_: str = figure("Layout name: 'headline/2'.", alias="schema")
+    schema_: Literal["headline/2"] = figure("Layout name: 'headline/2'.", alias="schema")
     provenance: Provenance = figure(
         "Where the figures come from.", "analysis.results.build.provenance"
     )
