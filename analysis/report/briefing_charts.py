@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.measures.counts import count_table
 from analysis.measures.response_times import complaint_times, kaplan_meier
 from analysis.publish.charts import Chart, bar_chart, km_chart
 from analysis.publish.tables import fmt_pct, published_counts
 from analysis.report import story
 from analysis.report.inputs import BriefingInputs
-from analysis.rules.compliance import deadline_sensitivity
 
 #: The response chart draws the platforms with most complaints, no more, so lines stay legible.
 MAX_LINES = 4
@@ -58,10 +56,8 @@ def response_chart(data: BriefingInputs) -> Chart:
 def bars_of(data: BriefingInputs, column: str) -> pd.Series:
     """Complaints per value of ``column`` (category, nation, phase, role): the results model's
     chart series ``by_<column>``."""
-    if "charts" in data.headline:
-        bars = pd.DataFrame(data.headline["charts"][f"by_{column}"])
-        return bars.set_index("label")["complaints"].rename_axis(column)
-    return count_table(data.log, column).set_index(column)["complaints"]
+    bars = pd.DataFrame(data.headline["charts"][f"by_{column}"])
+    return bars.set_index("label")["complaints"].rename_axis(column)
 
 
 def categories_chart(data: BriefingInputs) -> Chart:
@@ -89,13 +85,8 @@ def categories_chart(data: BriefingInputs) -> Chart:
 def deadline_chart(data: BriefingInputs) -> Chart:
     """Share of reported posts removed within each deadline from 1 hour to 30 days, all platforms."""
     threshold = data.params.suppression_threshold
-    if "charts" in data.headline:
-        sens = pd.DataFrame(data.headline["charts"]["removal_deadlines"])
-        sens["estimable"] = sens["share_within"].notna()
-    else:
-        times = complaint_times(data.log, data.validation.as_of)
-        sens = deadline_sensitivity(times, event="removal", by=None)
-    sens = sens[sens["estimable"] & (sens["at_risk"] >= threshold)]
+    sens = pd.DataFrame(data.headline["charts"]["removal_deadlines"])
+    sens = sens[sens["share_within"].notna() & (sens["at_risk"] >= threshold)]
     sens = sens.assign(deadline=[story.deadline_words(h) for h in sens["deadline_hours"]])
     return bar_chart(
         sens.reset_index(drop=True),

@@ -28,7 +28,8 @@ from analysis.report import briefing_charts, findings_tables, story
 from analysis.report.inputs import BriefingInputs
 from analysis.report.params import AUDIENCE_LABELS, AUDIENCE_TITLES
 from analysis.report.templating import render_template
-from analysis.results import to_json
+from analysis.results import Results
+from analysis.results.io import save_results as write_results
 from analysis.rules.catalogue import load_rules
 
 #: The published figure the background cites (ASCL, November 2021), by its source column.
@@ -124,7 +125,10 @@ def findings_tables_html(h: dict, threshold: int, source: str) -> dict[str, obje
             threshold,
         ),
         "median_sensitivity": findings_tables.median_sensitivity_table(
-            h["median_sensitivity"], source, threshold
+            h["median_sensitivity"],
+            [ALL_GROUPS, *story.named_platforms(h, threshold)[: briefing_charts.MAX_LINES]],
+            source,
+            threshold,
         ),
     }
 
@@ -139,8 +143,7 @@ def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, obj
     charts["deadline"] = briefing_charts.deadline_chart(data)
     if p.audience == "union":
         charts["categories"] = briefing_charts.categories_chart(data)
-    if "monthly" in h:  # the headline/2 findings
-        charts["monthly"] = briefing_charts.monthly_chart(data)
+    charts["monthly"] = briefing_charts.monthly_chart(data)
     tables = {
         "league": league_table(
             h["platforms"],
@@ -161,8 +164,7 @@ def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, obj
             )
         },
     }
-    if "outcomes_by_platform" in h:
-        tables.update(findings_tables_html(h, threshold, data.source))
+    tables.update(findings_tables_html(h, threshold, data.source))
     return {
         "p": p,
         "r": h,
@@ -198,6 +200,4 @@ def save_results(data: BriefingInputs, directory: str | Path) -> Path:
     One file per briefing, because each parameters file may select a different part of the log.
     """
     path = Path(directory) / f"results-{data.params.audience}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_json(data.headline) + "\n", encoding="utf-8")
-    return path
+    return write_results(Results.model_validate(data.headline), path)

@@ -47,10 +47,12 @@ def outcomes_table(
     groups = [r for r in rows if r["reported"] > 0]
     pooled = [r for r in groups if r["group"] in ("All platforms", "Everyone")]
     parts = [r for r in groups if r not in pooled]
+    # An outcome no complaint had (e.g. "other answer") would be a column of zeros: left out.
+    columns = {k: name for k, name in OUTCOME_COLUMNS.items() if any(r[k]["count"] for r in parts)}
     counts = pd.DataFrame(
-        [[int(r[k]["count"]) for k in OUTCOME_COLUMNS] for r in parts],
+        [[int(r[k]["count"]) for k in columns] for r in parts],
         index=pd.Index([r["group"] for r in parts], name=label),
-        columns=list(OUTCOME_COLUMNS.values()),
+        columns=list(columns.values()),
     )
     published = publish_table(counts, threshold=threshold)
     frame = published.frame.copy().astype(object)
@@ -58,7 +60,7 @@ def outcomes_table(
     total_row = pooled[0] if pooled else None
     for name in frame.index:
         row = by_group.get(name, total_row)
-        for key, column in OUTCOME_COLUMNS.items():
+        for key, column in columns.items():
             if row is None or published.suppressed.loc[name, column]:
                 continue
             frame.loc[name, column] = f"{frame.loc[name, column]} ({fmt_pct(row[key]['share'])})"
@@ -73,46 +75,49 @@ def outcomes_table(
 
 
 def removal_league_table(rows: Sequence[Mapping], source: str, threshold: int) -> HtmlTable:
-    """Platforms ranked by the share of reported posts taken down, with the 48-hour share.
+    """Platforms in the model's order (most taken down first), with the 48-hour share.
 
-    A platform with fewer than ``threshold`` complaints reported has its figures shown as [c].
+    A platform with fewer than ``threshold`` complaints reported is listed last with its figures
+    as [c]: its place in the order would say something about its few complaints.
     """
-    cells, index = [], []
-    small = False
-    for r in rows:
-        index.append(f"{r['rank']}. {r['platform']}")
-        if r["reported"] < threshold:
-            cells.append([CONFIDENTIAL] * 3)
-            small = True
-            continue
-        cells.append(
-            [
-                fmt_count(r["reported"]),
-                _share(r["taken_down"]),
-                _share(r["removed_within_48h"]),
-            ]
-        )
+    shown = [r for r in rows if r["reported"] >= threshold]
+    hidden = [r for r in rows if r["reported"] < threshold]
+    cells = [
+        [fmt_count(r["reported"]), _share(r["taken_down"]), _share(r["removed_within_48h"])]
+        for r in shown
+    ] + [[CONFIDENTIAL] * 3 for _ in hidden]
     frame = pd.DataFrame(
         cells,
-        index=pd.Index(index, name="Platform"),
+        index=pd.Index([r["platform"] for r in [*shown, *hidden]], name="Platform"),
         columns=["Reported", "Taken down by the extract date", "Taken down within 48 hours"],
     )
-    symbols = [s for s in (CONFIDENTIAL, NOT_AVAILABLE) if small or (frame == s).any().any()]
+    symbols = [s for s in (CONFIDENTIAL, NOT_AVAILABLE) if (frame == s).any().any()]
     notes = [
-        "Taken down: removed or restricted. By the extract date: share of reported posts with "
+        "Ordered by the share taken down (removed or restricted) by the extract date, with its "
         "95% Wilson interval; within 48 hours: Kaplan-Meier share with 95% interval (posts still "
-        "up are counted as still waiting).",
+        "up count as still waiting).",
         footnote(threshold, symbols=symbols) if symbols else "",
         source,
     ]
-    return table_html(frame, "Which platforms took posts down", notes, index_name="Platform")
+    return table_html(
+        frame, "Which platforms took posts down, most first", notes, index_name="Platform"
+    )
 
 
-def median_sensitivity_table(rows: Sequence[Mapping], source: str, threshold: int) -> HtmlTable:
-    """Each median counting answered complaints only (as platforms publish) beside our estimate."""
+def median_sensitivity_table(
+    rows: Sequence[Mapping], groups: Sequence[str], source: str, threshold: int
+) -> HtmlTable:
+    """Each median counting answered complaints only (as platforms publish) beside our estimate,
+    for the ``groups`` named (e.g. all platforms and the largest few), first answer and removal."""
     cells, index = [], []
-    for r in rows:
-        if r["reported"] < threshold:
+    for r in sorted(
+        rows,
+        key=lambda r: (
+            groups.index(r["group"]) if r["group"] in groups else len(groups),
+            r["clock"] != "response",
+        ),
+    ):
+        if r["group"] not in groups or r["reported"] < threshold:
             continue
         clock = "first answer" if r["clock"] == "response" else "removal"
         index.append(f"{r['group']}, {clock}")
