@@ -8,12 +8,12 @@ import pytest
 from lifelines import KaplanMeierFitter
 
 from analysis.measures.intervals import wilson
+from analysis.measures.survival import share_within
 from analysis.rules.catalogue import Rule, get_rule, load_rules
 from analysis.rules.compliance import (
     complaint_compliance,
     compliance_table,
     deadline_sensitivity,
-    km_share_within,
 )
 
 BASE = get_rule("OPT2_24H_SCHOOL_NOTICE").model_dump()
@@ -154,7 +154,8 @@ def test_km_share_matches_lifelines() -> None:
     durations = np.round(rng.exponential(40, 400), 0)  # rounded: plenty of ties
     events = rng.random(400) < 0.7
     at = [1, 12, 24, 48, 100, 170]
-    share, lower, upper, ok = km_share_within(durations, events, at)
+    km = share_within(durations, events, at)
+    share, lower, upper, ok = km.share, km.lower, km.upper, km.estimable
     kmf = KaplanMeierFitter().fit(durations, events)
     expected = 1 - kmf.survival_function_at_times(at).to_numpy()
     ci = kmf.confidence_interval_
@@ -174,7 +175,9 @@ def test_sensitivity_runs_from_one_hour_to_thirty_days() -> None:
     assert tiktok.loc[48, "share_within"] == pytest.approx(0.75)
     # Longest TikTok follow-up is 100 h: beyond it the share is not estimated.
     assert not tiktok.loc[168, "estimable"] and np.isnan(tiktok.loc[168, "share_within"])
-    assert tiktok.loc[24, "at_risk"] == 2  # C (100 h) and B (30 h) still waiting at 24 h
+    # At risk at 24 h = still waiting just before 24 h: C (100 h), B (30 h) and E, removed at
+    # exactly 24 h, which also counts as removed within 24 h.
+    assert tiktok.loc[24, "at_risk"] == 3
     review = deadline_sensitivity(OBVIOUS, event="review", by=None)
     assert review.set_index("deadline_hours").loc[2, "share_within"] == pytest.approx(2 / 6)
 
@@ -217,12 +220,12 @@ def test_codes_judged_on_a_share_of_notices() -> None:
 def test_no_event_yet_gives_a_wilson_interval_not_a_point() -> None:
     # Ten complaints followed for 100 h, none removed: 0% within 24 h, but not "0% to 0%".
     durations, events = np.full(10, 100.0), np.zeros(10, dtype=bool)
-    share, lower, upper, _ = km_share_within(durations, events, [24.0])
-    assert share[0] == 0 and lower[0] == 0
-    assert upper[0] == pytest.approx(wilson(0, 10)[1])  # about 28%
+    km = share_within(durations, events, [24.0])
+    assert km.share[0] == 0 and km.lower[0] == 0
+    assert km.upper[0] == pytest.approx(wilson(0, 10)[1])  # about 28%
     # A complaint censored at 5 h was not followed to 24 h and does not count.
-    share, _, upper, _ = km_share_within(np.append(durations, 5.0), np.append(events, False), [24])
-    assert upper[0] == pytest.approx(wilson(0, 10)[1])
+    km = share_within(np.append(durations, 5.0), np.append(events, False), [24])
+    assert km.upper[0] == pytest.approx(wilson(0, 10)[1])
 
 
 def test_log_recording_no_reporter_puts_nothing_in_scope_of_school_and_flagger_clocks() -> None:

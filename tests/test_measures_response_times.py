@@ -12,11 +12,11 @@ from analysis.measures.response_times import (
     TIME_COLUMNS,
     complaint_times,
     kaplan_meier,
-    km_table,
     logrank,
     time_exclusions,
     utc_ns,
 )
+from analysis.measures.survival import km_table
 
 AS_OF = pd.Timestamp("2022-01-31 00:00")
 T0 = pd.Timestamp("2022-01-01 09:00")
@@ -276,3 +276,86 @@ def test_share_within_of_none_or_all_has_a_wilson_interval_not_a_point():
     curve = km.survival[km.survival["platform"] == "All platforms"].set_index("timeline")
     assert pooled["share"] == pytest.approx(12 / 28)
     assert pooled["lower"] == pytest.approx(1 - curve.loc[1.0, "upper"])
+
+
+def _lifelines(d: np.ndarray, e: np.ndarray):
+    from lifelines import KaplanMeierFitter
+
+    return KaplanMeierFitter().fit(d, e)
+
+
+@pytest.mark.parametrize(
+    ("durations", "events"),
+    [
+        # Ten complaints whose curve is exactly one half at 23.5 h (9/10 * 5/6 * 2/3), with
+        # censoring in between: the median is 23.5 h, as lifelines gives.
+        ([20, 21, 21, 21, 22, 23, 23, 23.5, 30, 40], [1, 0, 0, 0, 1, 0, 0, 1, 1, 1]),
+        # Five of ten answered at 23.5 h, the rest later.
+        ([23.5] * 5 + [30, 31, 32, 33, 34], [1] * 10),
+        # 24 complaints answered one an hour: S(12) = 12/24 exactly, which the floating-point
+        # product gives as 0.5000000000000001; compared without a tolerance the median would be 13.
+        (list(range(1, 25)), [1] * 24),
+    ],
+)
+def test_median_at_exactly_one_half_matches_lifelines(durations, events):
+    from lifelines.utils import median_survival_times
+
+    d, e = np.array(durations, dtype=float), np.array(events, dtype=bool)
+    times = pd.DataFrame({"platform": "TikTok", "hours_to_response": d, "responded": e})
+    median = kaplan_meier(times, pooled=False).medians.iloc[0]
+    ref = _lifelines(d, e)
+    assert median["median_hours"] == ref.median_survival_time_
+    ref_ci = median_survival_times(ref.confidence_interval_).to_numpy()[0]
+    assert [median["lower"], median["upper"]] == ref_ci.tolist()
+
+
+def test_median_is_where_the_curve_first_reaches_one_half_even_if_it_stays_there():
+    # Ten of twenty answered at 23.5 h, the rest never (followed to 30 h): S = 1/2 from 23.5 h on.
+    # The median is 23.5 h. (lifelines says "not reached" here: its curve, computed through
+    # logarithms, comes out as 0.5000000000000002 and never at or below one half.)
+    d = np.r_[np.full(10, 23.5), np.full(10, 30.0)]
+    e = np.r_[np.ones(10, dtype=bool), np.zeros(10, dtype=bool)]
+    times = pd.DataFrame({"platform": "TikTok", "hours_to_response": d, "responded": e})
+    assert kaplan_meier(times, pooled=False).medians.iloc[0]["median_hours"] == 23.5
+
+
+def test_at_risk_is_still_waiting_just_before_the_time_at_exact_boundaries():
+    """One convention, time >= t, in the survival table and the "within" rows, lifelines' own."""
+    # Complaints answered or censored at exactly 24 h, 48 h and 7 days, and either side of them.
+    d = np.array([23.9, 24, 24, 24, 30, 48, 48, 100, 168, 168, 200, 300], dtype=float)
+    e = np.array([1, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0], dtype=bool)
+    times = pd.DataFrame({"platform": "TikTok", "hours_to_response": d, "responded": e})
+    km = kaplan_meier(times, pooled=False, within=(24.0, 48.0, 168.0))
+    ref = _lifelines(d, e).event_table
+    within = km.within.set_index("hours")
+    survival = km.survival.set_index("timeline")
+    for t in (24.0, 48.0, 168.0):
+        assert within.loc[t, "at_risk"] == ref.loc[t, "at_risk"] == survival.loc[t, "at_risk"]
+    assert within.loc[24.0, "at_risk"] == 11  # all but the one answered at 23.9 h
+    # An answer at exactly 24 h counts as within 24 h: 3 of 12 by then.
+    assert within.loc[24.0, "share"] == pytest.approx(1 - _lifelines(d, e).predict(24.0))
+
+
+def test_one_kaplan_meier_serves_response_times_compliance_and_sensitivity():
+    from analysis.rules.compliance import deadline_sensitivity
+
+    rng = np.random.default_rng(11)
+    d = np.round(rng.exponential(40, 300))
+    e = rng.random(300) < 0.6
+    times = pd.DataFrame(
+        {
+            "platform": "TikTok",
+            "categories": "threat",
+            "reported_by": "school",
+            "hours_to_response": d,
+            "responded": e,
+            "hours_to_removal": d,
+            "removed": e,
+        }
+    )
+    hours = (24.0, 48.0, 168.0)
+    km = kaplan_meier(times, "removal", pooled=False, within=hours).within.set_index("hours")
+    sens = deadline_sensitivity(times, hours=hours, by=None).set_index("deadline_hours")
+    for col_km, col_sens in (("share", "share_within"), ("lower", "lower"), ("upper", "upper")):
+        assert km[col_km].to_numpy() == pytest.approx(sens[col_sens].to_numpy())
+    assert km["at_risk"].tolist() == sens["at_risk"].tolist()

@@ -152,3 +152,71 @@ def test_unknown_field_and_bad_yaml(rules_copy: Path) -> None:
 def test_unknown_rule_lists_known_ids() -> None:
     with pytest.raises(KeyError, match="OPT1_STATUS_QUO"):
         get_rule("NO_SUCH_RULE")
+
+
+@pytest.mark.parametrize("value", [".inf", "-.inf", ".nan"])
+def test_non_finite_hours_are_refused_naming_file_and_field(rules_copy: Path, value: str) -> None:
+    text = (RULES_DIR / "OPT2_24H_SCHOOL_NOTICE.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: OPT2_24H_SCHOOL_NOTICE", "id: INF_RULE")
+    text = text.replace("deadline_hours: 24", f"deadline_hours: {value}")
+    (rules_copy / "inf.yaml").write_text(text, encoding="utf-8")
+    assert "inf.yaml: deadline_hours: Input should be a finite number" in _problems(rules_copy)
+
+
+def test_a_nan_tier_is_refused_not_dropped_from_scope(rules_copy: Path) -> None:
+    text = (RULES_DIR / "OPT3_24H_7D_TIERED.yaml").read_text(encoding="utf-8")
+    text = text.replace("id: OPT3_24H_7D_TIERED", "id: NAN_TIER").replace(
+        "threat: 24", "threat: .nan"
+    )
+    (rules_copy / "tier.yaml").write_text(text, encoding="utf-8")
+    message = _problems(rules_copy)
+    assert "tier.yaml: category_deadlines.threat: Input should be a finite number" in message
+
+
+def test_sources_must_be_primary(rules_copy: Path) -> None:
+    law = yaml.safe_load((RULES_DIR / "UK_OSA_S10.yaml").read_text(encoding="utf-8"))
+    law["id"] = "MIRROR"
+    law["source"]["urls"] = ["https://www.lto.de/recht/netzdg"]
+    law["verification"]["source_url"] = (
+        "http://beta.worldlii.org/au/legis/cth/consol_act/osa2021154/"
+    )
+    (rules_copy / "m.yaml").write_text(yaml.safe_dump(law), encoding="utf-8")
+    message = _problems(rules_copy)
+    assert (
+        "m.yaml: source.urls: not a primary source (see PRIMARY_HOSTS): https://www.lto.de"
+        in message
+    )
+    assert "m.yaml: verification: source_url: not a primary source" in message
+
+
+def test_in_force_needs_a_verified_status_and_a_date(rules_copy: Path) -> None:
+    law = yaml.safe_load((RULES_DIR / "UK_OSA_S10.yaml").read_text(encoding="utf-8"))
+    law["id"] = "UNCHECKED"
+    law["verification"] = {"method": "not verified", "checked_on": "2026-12-06", "note": "tried X"}
+    (rules_copy / "u.yaml").write_text(yaml.safe_dump(law), encoding="utf-8")
+    assert "u.yaml: status: 'in force' needs a verified status" in _problems(rules_copy)
+    law["id"], law["verification"]["method"] = "UNDATED", "legislation record"
+    law["verification"]["source_url"] = "https://www.legislation.gov.uk/ukpga/2023/50"
+    del law["applies_from"]
+    (rules_copy / "u.yaml").write_text(yaml.safe_dump(law), encoding="utf-8")
+    assert "u.yaml: applies_from: required for a rule whose status is 'in force'" in _problems(
+        rules_copy
+    )
+
+
+def test_an_option_names_its_department(rules_copy: Path) -> None:
+    _write(rules_copy, "o.yaml", id="NO_OWNER", option=None)
+    assert "o.yaml: option: required for a proposed option" in _problems(rules_copy)
+
+
+def test_intimate_image_route_is_not_called_law_in_force() -> None:
+    rule = get_rule("UK_OSA_S10_3A")
+    assert rule.status == "enacted" and rule.applies_from is None
+    assert "29 April 2026" in rule.status_dates and "not verified" in rule.status_dates
+
+
+def test_netzdg_any_user_may_complain_and_it_gave_way_to_the_dsa() -> None:
+    for rule_id in ("DE_NETZDG_MANIFEST", "DE_NETZDG_OTHER"):
+        rule = get_rule(rule_id)
+        assert "Any user" in rule.scope.notifier
+        assert rule.status == "superseded" and str(rule.applies_until) == "2024-02-17"

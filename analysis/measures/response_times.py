@@ -21,10 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import chdtrc, ndtri
 
 from analysis.log.contract import PLATFORMS, TAKEN_DOWN
-from analysis.measures.intervals import wilson_where_certain
+from analysis.measures.survival import (
+    curve_from_counts,
+    logrank_from_counts,
+    median_with_ci,
+    tabulate,
+    within_from_curve,
+)
 
 #: Columns of :func:`complaint_times`, in order.
 TIME_COLUMNS: tuple[str, ...] = (
@@ -202,13 +207,8 @@ def complaint_times(log: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
 
 # --- Kaplan-Meier -------------------------------------------------------------------------------
 #
-# The estimator, its Greenwood confidence band and the log-rank test are computed here with numpy
-# rather than by calling lifelines per group: on a million complaints (about 600,000 distinct
-# minute-resolution times) lifelines took 4.4 s per clock and 2.6 s per log-rank test, against the
-# 5 s budget for the whole ``analyse`` step; the sorted-array version takes a fraction of a second.
-# The formulas are lifelines' (log(-log) Greenwood band, median as the first time S <= 0.5,
-# multivariate log-rank with the hypergeometric covariance), and the tests check every number
-# against lifelines on random data with ties and censoring, so lifelines remains the reference.
+# The estimator itself (curve, band, median, shares within t, log-rank) is in
+# :mod:`analysis.measures.survival`, shared with the rule compliance; this part applies it per group.
 
 #: The two clocks a complaint runs: hours to the first answer, hours to the content coming down.
 OUTCOMES: dict[str, tuple[str, str]] = {
@@ -226,19 +226,20 @@ class KaplanMeier:
     """Kaplan-Meier estimates of one clock (``outcome``: "response" or "removal") per group.
 
     All frames are tidy, one row per group (and time or threshold); the group column is named
-    after ``by`` (default ``platform``), and the pooled group is :data:`ALL_GROUPS`:
+    after ``by`` (default ``platform``), and the pooled group is :data:`ALL_GROUPS`. Conventions
+    (at risk, median at one half, intervals) are those of :mod:`analysis.measures.survival`:
 
     - ``survival``: group, timeline (hours, starting at 0), at_risk (still waiting just before the
-      time), events, censored, estimate (S(t): share *not yet* answered/removed), lower, upper (95%
-      pointwise CI: Greenwood's variance on the log(-log) scale, so bounds stay within 0-1);
+      time: time >= t), events, censored, estimate (S(t): share *not yet* answered/removed),
+      lower, upper (95% pointwise CI, Greenwood on the log(-log) scale);
     - ``medians``: group, complaints, events, median_hours, lower, upper. ``inf`` means *not
       reached*: fewer than half had the event by the end of follow-up (for a bound: the CI band
       never falls to one half), so the median (or bound) is longer than anything observed;
     - ``within``: group, hours, share (1 - S(t): share answered/removed within that many hours),
-      lower, upper (Greenwood's as for the curve, but Wilson's on the complaints followed that long
-      where the share is exactly 0% or 100%, where Greenwood's collapses to a point), at_risk (still waiting at that time), estimable (False when no complaint of
-      the group was followed that long and the curve had not reached 0: share and bounds are then
-      NaN, not a guess);
+      lower, upper (Wilson's where the share is exactly 0% or 100%), at_risk (still waiting just
+      before that time: time >= t, the survival table's convention), estimable (False when no
+      complaint of the group was followed that long and the curve had not reached 0: share and
+      bounds are then NaN, not a guess);
     - ``logrank``: the multivariate log-rank test of equal curves across groups (the pooled group
       excluded): test_statistic, degrees_of_freedom, p_value, groups; None with fewer than two.
     """
@@ -263,80 +264,6 @@ def group_codes(values: pd.Series) -> tuple[np.ndarray, list]:
     return remap[codes], groups
 
 
-def _tabulate(
-    durations: np.ndarray, events: np.ndarray, codes: np.ndarray, n_groups: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct times, and exits and events per (time, group): one sort serves every group.
-
-    ``codes`` numbers each row's group 0..n_groups-1. Returns ``times`` (T,), ``exits`` and
-    ``died`` (T, n_groups); everything else (each group's curve, the pooled curve, the log-rank
-    test) is arithmetic on these counts.
-    """
-    times, inverse = np.unique(np.asarray(durations, dtype=float), return_inverse=True)
-    cell = inverse * n_groups + codes
-    size = len(times) * n_groups
-    exits = np.bincount(cell, minlength=size).reshape(len(times), n_groups)
-    died = np.bincount(cell, weights=events, minlength=size).reshape(len(times), n_groups)
-    return times, exits, died.astype(np.int64)
-
-
-def _km_from_counts(
-    times: np.ndarray, exits: np.ndarray, died: np.ndarray, level: float
-) -> pd.DataFrame:
-    """Kaplan-Meier table from exits and events at distinct times (only times with exits kept).
-
-    S(t) = prod over event times u <= t of (1 - d_u / n_u). Greenwood: var(log S) = sum d/(n(n-d));
-    on the log(-log) scale the band is S ** exp(+-z sqrt(var) / log S), 1 where S = 1. The timeline
-    starts at 0 (everyone at risk), as lifelines' does.
-    """
-    keep = exits > 0
-    times, exits, died = times[keep], exits[keep], died[keep]
-    if len(times) == 0 or times[0] != 0.0:
-        times = np.concatenate([[0.0], times])
-        exits = np.concatenate([[0], exits])
-        died = np.concatenate([[0], died])
-    at_risk = exits.sum() - np.concatenate([[0], np.cumsum(exits)[:-1]])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        estimate = np.cumprod(1.0 - died / np.where(at_risk > 0, at_risk, 1))
-        greenwood = died / (at_risk * (at_risk - died).astype(float))
-        greenwood[~np.isfinite(greenwood)] = 0.0
-        log_s = np.log(estimate)
-        half_width = ndtri(0.5 + level / 2) * np.sqrt(np.cumsum(greenwood)) / log_s
-        lower = np.exp(-np.exp(np.log(-log_s) - half_width))
-        upper = np.exp(-np.exp(np.log(-log_s) + half_width))
-    return pd.DataFrame(
-        {
-            "timeline": times,
-            "at_risk": at_risk.astype("int64"),
-            "events": died.astype("int64"),
-            "censored": (exits - died).astype("int64"),
-            "estimate": estimate,
-            "lower": np.nan_to_num(lower, nan=1.0),
-            "upper": np.nan_to_num(upper, nan=1.0),
-        }
-    )
-
-
-def km_table(durations: np.ndarray, events: np.ndarray, level: float = 0.95) -> pd.DataFrame:
-    """The Kaplan-Meier curve of one sample: timeline, at_risk, events, censored, estimate, lower, upper."""
-    durations = np.asarray(durations, dtype=float)
-    times, exits, died = _tabulate(
-        durations, np.asarray(events, dtype=float), np.zeros(len(durations), dtype=np.int64), 1
-    )
-    return _km_from_counts(times, exits[:, 0], died[:, 0], level)
-
-
-def _first_at_or_below(timeline: np.ndarray, curve: np.ndarray, q: float = 0.5) -> float:
-    """First time the (non-increasing) curve is <= q; inf if it never is."""
-    below = np.flatnonzero(curve <= q)
-    return float(timeline[below[0]]) if len(below) else float("inf")
-
-
-def _step_at(timeline: np.ndarray, values: np.ndarray, t: float) -> float:
-    """Value of a right-continuous step function (given at sorted ``timeline``) at time ``t``."""
-    return float(values[np.searchsorted(timeline, t, side="right") - 1])
-
-
 def kaplan_meier(
     times: pd.DataFrame,
     outcome: str = "response",
@@ -352,58 +279,34 @@ def kaplan_meier(
     durations = times[duration_col].to_numpy(dtype=float)
     events = times[event_col].to_numpy(dtype=bool)
     codes, groups = group_codes(times[by])
-    table_times, exits, died = _tabulate(durations, events.astype(float), codes, len(groups))
+    table_times, exits, died = tabulate(durations, events.astype(float), codes, len(groups))
 
     selections = [(g, k) for k, g in enumerate(groups)]
     if pooled and len(times):
         selections.append((ALL_GROUPS, None))
 
     survival, medians, shares = [], [], []
+    hours = np.asarray(within, dtype=float)
     for group, k in selections:
         group_exits = exits.sum(axis=1) if k is None else exits[:, k]
         group_died = died.sum(axis=1) if k is None else died[:, k]
-        table = _km_from_counts(table_times, group_exits, group_died, level)
-        survival.append(table.assign(**{by: group}))
-        timeline = table["timeline"].to_numpy()
-        estimate, lower, upper = (table[c].to_numpy() for c in ("estimate", "lower", "upper"))
+        curve = curve_from_counts(table_times, group_exits, group_died, level)
+        survival.append(curve.frame().assign(**{by: group}))
+        median, lower, upper = median_with_ci(curve)
         medians.append(
             {
                 by: group,
                 "complaints": int(group_exits.sum()),
                 "events": int(group_died.sum()),
-                "median_hours": _first_at_or_below(timeline, estimate),
-                "lower": _first_at_or_below(timeline, lower),
-                "upper": _first_at_or_below(timeline, upper),
+                "median_hours": median,
+                "lower": lower,
+                "upper": upper,
             }
         )
-        longest = float(timeline[-1])  # the timeline holds every time with an exit
-        events_by = np.cumsum(table["events"].to_numpy())
-        exits_by = np.cumsum(table["events"].to_numpy() + table["censored"].to_numpy())
-        for t in within:
-            # still waiting after t: everyone but those who left at or before it
-            waiting = int(exits_by[-1]) - (int(_step_at(timeline, exits_by, t)) if t >= 0 else 0)
-            # Beyond the longest follow-up S(t) is unknown, unless the curve already reached 0.
-            ok = t <= longest or estimate[-1] == 0.0
-            s, lo, hi = (
-                (_step_at(timeline, col, t) for col in (estimate, lower, upper))
-                if ok
-                else (np.nan, np.nan, np.nan)
-            )
-            shares.append(
-                {
-                    by: group,
-                    "hours": t,
-                    "share": 1.0 - s,
-                    "lower": 1.0 - hi,
-                    "upper": 1.0 - lo,
-                    "at_risk": waiting,
-                    "estimable": ok,
-                    # followed to t: had the event by then, or still waiting after it
-                    "followed": int(waiting + _step_at(timeline, events_by, t)),
-                }
-            )
+        shares.append(_within_frame(within_from_curve(curve, hours, level), by, group))
 
     columns = [by, "timeline", "at_risk", "events", "censored", "estimate", "lower", "upper"]
+    within_columns = [by, "hours", "share", "lower", "upper", "at_risk", "estimable"]
     return KaplanMeier(
         outcome=outcome,
         survival=pd.concat(survival, ignore_index=True)[columns]
@@ -412,68 +315,40 @@ def kaplan_meier(
         medians=pd.DataFrame(
             medians, columns=[by, "complaints", "events", "median_hours", "lower", "upper"]
         ),
-        within=_within_frame(shares, by, ndtri(0.5 + level / 2)),
-        logrank=_logrank_from_counts(exits, died, groups),
+        within=pd.concat(shares, ignore_index=True)[within_columns]
+        if shares
+        else pd.DataFrame(columns=within_columns),
+        logrank=logrank_from_counts(exits, died, groups),
     )
 
 
-def _within_frame(shares: list[dict], by: str, z: float) -> pd.DataFrame:
-    """The ``within`` table, with Wilson bounds where a share is exactly 0% or 100%.
-
-    Greenwood's interval is a point there ("0%, 95% CI 0% to 0%" on sixteen complaints), which
-    claims certainty that a handful of cases cannot give; the rule compliance shares face the same
-    problem and both use :func:`analysis.measures.intervals.wilson_where_certain`.
-    """
-    columns = [by, "hours", "share", "lower", "upper", "at_risk", "estimable", "followed"]
-    frame = pd.DataFrame(shares, columns=columns)
-    frame["lower"], frame["upper"] = wilson_where_certain(
-        frame["share"].to_numpy(float),
-        frame["lower"].to_numpy(float),
-        frame["upper"].to_numpy(float),
-        frame["followed"].to_numpy(),
-        z,
+def _within_frame(result, by: str, group: str) -> pd.DataFrame:
+    """One group's "share within" rows, in the ``within`` table's columns."""
+    return pd.DataFrame(
+        {
+            by: group,
+            "hours": result.hours,
+            "share": result.share,
+            "lower": result.lower,
+            "upper": result.upper,
+            "at_risk": result.at_risk,
+            "estimable": result.estimable,
+        }
     )
-    return frame.drop(columns="followed")
 
 
 def logrank(times: pd.DataFrame, outcome: str = "response", by: str = "platform") -> dict | None:
     """Multivariate log-rank test that every group shares one curve (None with < 2 groups).
 
-    At each distinct time, group j's expected events are n_j d / n; the statistic is
-    Z' V^-1 Z over the first G-1 groups, with Z observed minus expected and V the hypergeometric
-    covariance, chi-squared on G-1 degrees of freedom. A small p-value says platforms differ in how
-    fast they answer; it does not say which, nor by how much: the curves and medians say that.
+    A small p-value says platforms differ in how fast they answer; it does not say which, nor by
+    how much: the curves and medians say that.
     """
     duration_col, event_col = OUTCOMES[outcome]
     codes, groups = group_codes(times[by])
-    _, exits, died = _tabulate(
+    _, exits, died = tabulate(
         times[duration_col].to_numpy(dtype=float),
         times[event_col].to_numpy(dtype=float),
         codes,
         len(groups),
     )
-    return _logrank_from_counts(exits, died, groups)
-
-
-def _logrank_from_counts(exits: np.ndarray, died: np.ndarray, groups: list[str]) -> dict | None:
-    if len(groups) < 2:
-        return None
-    n_groups = len(groups)
-    # at risk at time k: everyone whose time is >= k (reverse cumulative sum of exits). Counts are
-    # summed as integers and converted once: exact, so the same floats as summing floats.
-    at_risk = np.cumsum(exits[::-1], axis=0)[::-1].astype(float)
-    n_all, d_all = at_risk.sum(axis=1), died.sum(axis=1).astype(float)
-    z = died.sum(axis=0).astype(float) - (at_risk * (d_all / n_all)[:, None]).sum(axis=0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ties = np.where(n_all > 1, (n_all - d_all) / (n_all - 1), 1.0)
-    factor = ties * d_all / n_all**2
-    weighted = at_risk * factor[:, None]
-    cov = np.diag((weighted * n_all[:, None]).sum(axis=0)) - weighted.T @ at_risk
-    statistic = float(z[:-1] @ np.linalg.pinv(cov[:-1, :-1]) @ z[:-1])
-    return {
-        "test_statistic": statistic,
-        "degrees_of_freedom": n_groups - 1,
-        # chdtrc is scipy.stats.chi2.sf without its argument checks (which give 1 for x <= 0)
-        "p_value": float(chdtrc(n_groups - 1, max(statistic, 0.0))),
-        "groups": groups,
-    }
+    return logrank_from_counts(exits, died, groups)

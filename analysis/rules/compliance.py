@@ -41,12 +41,12 @@ estimator to quote. Deadlines differ between complaints under tiered rules, so t
 on time as a fraction of each complaint's own deadline, evaluated at 1 (identical to evaluating at
 the deadline when it is the same for all).
 
-The Kaplan-Meier estimate at a few time points is computed here with numpy (Greenwood variance,
-log(-log) interval: lifelines' defaults) rather than by fitting lifelines' ``KaplanMeierFitter`` per
-rule and platform, because a full fit of a million complaints takes over a second and the headline
-summary scores some twenty rules; the test suite checks the two agree. One deliberate difference:
-where the estimate is exactly 0% or 100%, Greenwood's interval collapses to a point, and the Wilson
-interval on the complaints followed that long is given instead.
+The Kaplan-Meier estimate is :func:`analysis.measures.survival.share_within`, the same
+implementation (and the same at-risk and interval conventions) as the response-time measures: see
+that module for the conventions and why it is numpy rather than lifelines.
+
+Which complaints a rule can be scored on, and from when, is also a matter of dates: a complaint made
+before the rule's ``applies_from`` was under no such duty (:mod:`analysis.rules.timing`).
 """
 
 from __future__ import annotations
@@ -56,8 +56,9 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from analysis.measures.intervals import Z95, wilson, wilson_where_certain
+from analysis.measures.intervals import wilson
 from analysis.measures.response_times import ALL_GROUPS, group_codes
+from analysis.measures.survival import share_within
 from analysis.rules.catalogue import Rule
 
 #: Hours of the deadline-sensitivity table: 1 hour to 30 days.
@@ -83,57 +84,6 @@ def evaluation(rule: Rule) -> str:
     if not rule.fixed_deadline:
         return NO_DEADLINE
     return SCORED if rule.clock_in_log else NOT_IN_LOG
-
-
-def km_share_within(
-    durations: np.ndarray, events: np.ndarray, at: Sequence[float]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Kaplan-Meier share with the event by each time in ``at``: (share, lower, upper, estimable).
-
-    share = 1 - S(t); the 95% interval is Greenwood's on the log(-log) scale, as lifelines computes
-    it, except where the estimate is 0% or 100%: there Greenwood's interval collapses to a point and
-    the Wilson interval on the complaints followed that long is given instead
-    (:func:`analysis.measures.intervals.wilson_where_certain`, shared with the response-time
-    measures). Beyond the longest follow-up S(t) is unknown unless it
-    already reached 0: ``estimable`` is False and the values are NaN there, rather than a guess.
-
-    Only times up to the last of ``at`` enter S(t) (the number at risk at u is everyone minus
-    those who left before u), so only those are sorted: the same numbers, in the same order, as
-    from sorting everything, at a fraction of the cost when scoring twenty rules on a million
-    complaints.
-    """
-    at = np.asarray(at, dtype=float)
-    nan = np.full(at.shape, np.nan)
-    if len(durations) == 0:
-        return nan, nan, nan, np.zeros(at.shape, dtype=bool)
-    early = durations <= at.max()
-    ordered = np.sort(durations[early])
-    times, deaths = np.unique(durations[early & events], return_counts=True)
-    at_risk = len(durations) - np.searchsorted(ordered, times, side="left")
-    # Position 0 stands for "before the first event": S = 1, no variance.
-    survival = np.concatenate([[1.0], np.cumprod(1.0 - deaths / at_risk)])
-    with np.errstate(divide="ignore"):
-        terms = deaths / (at_risk * (at_risk - deaths).astype(float))
-    greenwood = np.concatenate([[0.0], np.cumsum(terms)])
-    k = np.searchsorted(times, at, side="right")  # events at or before t
-    s, v = survival[k], greenwood[k]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        log_s = np.log(s)
-        spread = Z95 * np.sqrt(v) / np.abs(log_s)
-        lo = np.exp(-np.exp(np.log(-log_s) + spread))
-        hi = np.exp(-np.exp(np.log(-log_s) - spread))
-    share_lo, share_hi = 1.0 - hi, 1.0 - lo
-    # Followed to t: had the event by then, or still waiting after it (not censored before t).
-    followed = len(durations) - np.searchsorted(ordered, at, side="right")
-    followed = followed + np.concatenate([[0], np.cumsum(deaths)])[k]
-    share_lo, share_hi = wilson_where_certain(1.0 - s, share_lo, share_hi, followed)
-    estimable = (at <= durations.max()) | (s <= 0.0)
-    return (
-        np.where(estimable, 1.0 - s, np.nan),
-        np.where(estimable, share_lo, np.nan),
-        np.where(estimable, share_hi, np.nan),
-        estimable,
-    )
 
 
 class _Coded:
@@ -175,6 +125,12 @@ class _Coded:
     def deadlines(self, rule: Rule) -> np.ndarray:
         """Each complaint's deadline in hours: NaN out of scope, inf when the rule fixes no hours."""
         return self.deadline_table(rule)[self.combo]
+
+
+def in_scope(times: pd.DataFrame, rule: Rule) -> np.ndarray:
+    """Which complaints (rows of ``times``) are in the rule's scope: a covered category, and a
+    reporter who may start its clock. The same test the compliance tally and the timing counts use."""
+    return ~np.isnan(_Coded(times).deadlines(rule))
 
 
 #: The shares (with their interval bounds) of :func:`compliance_table`, all floats.
@@ -328,9 +284,7 @@ def compliance_table(
             if how == SCORED:
                 ok, bad, open_ = np.bincount(status, minlength=3)[:3].tolist()
                 share_lo, share_hi = wilson(ok, ok + bad)
-                km, km_lo, km_hi, estimable = km_share_within(
-                    ratio[index], scored["happened"][index], [1.0]
-                )
+                km = share_within(ratio[index], scored["happened"][index], [1.0])
                 row |= {
                     "compliant": ok,
                     "breached": bad,
@@ -338,11 +292,11 @@ def compliance_table(
                     "share_compliant": ok / (ok + bad) if ok + bad else np.nan,
                     "share_lower": share_lo,
                     "share_upper": share_hi,
-                    "km_share": km[0],
-                    "km_lower": km_lo[0],
-                    "km_upper": km_hi[0],
-                    "km_estimable": bool(estimable[0]),
-                    "target_met": _target_met(rule.target_share, km_lo[0], km_hi[0]),
+                    "km_share": km.share[0],
+                    "km_lower": km.lower[0],
+                    "km_upper": km.upper[0],
+                    "km_estimable": bool(km.estimable[0]),
+                    "target_met": _target_met(rule.target_share, km.lower[0], km.upper[0]),
                 }
             rows.append(row)
     # Columns named: unscored rules give rows without counts, and no group gives no rows at all.
@@ -368,12 +322,12 @@ def deadline_sensitivity(
 
     What a rule with "no fixed deadline" would mean if a number of hours were chosen. With ``rule``,
     only complaints in that rule's scope (categories and clock) count, and its event is used.
-    Columns: <by>, deadline_hours, complaints, at_risk (still waiting at that many hours),
-    share_within, lower, upper (95% CI), estimable.
+    Columns: <by>, deadline_hours, complaints, at_risk (still waiting just before that many hours:
+    time >= t, the survival table's convention), share_within, lower, upper (95% CI), estimable.
     """
     if rule is not None:
         event = rule.event
-        times = times[~np.isnan(_Coded(times).deadlines(rule))]
+        times = times[in_scope(times, rule)]
     if event not in EVENT_COLUMNS:
         raise ValueError(f"event must be one of {sorted(EVENT_COLUMNS)}, not {event!r}")
     time_col, event_col = EVENT_COLUMNS[event]
@@ -386,18 +340,18 @@ def deadline_sensitivity(
     frames = []
     for label, index in _split(codes, labels, pooled, by):
         d, e = durations[index], happened[index]
-        share, lo, hi, estimable = km_share_within(d, e, hours)
+        km = share_within(d, e, hours)
         frames.append(
             pd.DataFrame(
                 {
                     **({} if by is None else {by: label}),
                     "deadline_hours": hours,
                     "complaints": len(d),
-                    "at_risk": len(d) - np.searchsorted(np.sort(d), hours, side="right"),
-                    "share_within": share,
-                    "lower": lo,
-                    "upper": hi,
-                    "estimable": estimable,
+                    "at_risk": km.at_risk,
+                    "share_within": km.share,
+                    "lower": km.lower,
+                    "upper": km.upper,
+                    "estimable": km.estimable,
                 }
             )
         )
