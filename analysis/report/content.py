@@ -16,14 +16,7 @@ from markupsafe import Markup
 
 from analysis.config import EXTERNAL_DIR
 from analysis.measures.response_times import ALL_GROUPS
-from analysis.publish.tables import (
-    counts_html,
-    fmt_count,
-    fmt_date,
-    league_table,
-    published_html,
-    table_html,
-)
+from analysis.publish.tables import counts_html, fmt_count, fmt_date, league_table, table_html
 from analysis.report import briefing_charts, findings_tables, story
 from analysis.report.inputs import BriefingInputs
 from analysis.report.params import AUDIENCE_LABELS, AUDIENCE_TITLES
@@ -31,6 +24,7 @@ from analysis.report.templating import render_template
 from analysis.results import Results
 from analysis.results.io import save_results as write_results
 from analysis.rules.catalogue import load_rules
+from analysis.rules.options import choose_preferred
 
 #: The published figure the background cites (ASCL, November 2021), by its source column.
 BACKGROUND_SOURCE = "ASCL"
@@ -77,33 +71,6 @@ def _provenance(data: BriefingInputs) -> Markup:
     )
 
 
-def _option(data: BriefingInputs, rule) -> dict:
-    threshold = data.params.suppression_threshold
-    outcome = story.rule_outcome(data.headline, rule.id, threshold)
-    table = None
-    if outcome is not None:
-        notes = (
-            [f"{story.OTHER_PLATFORMS}: platforms with fewer than {threshold} complaints in scope."]
-            if story.OTHER_PLATFORMS in outcome["table"].frame.index
-            else []
-        )
-        table = _html(
-            published_html(
-                outcome["table"],
-                f"{story.option_label(rule)}: complaints in scope by platform",
-                data.source,
-                notes,
-            )
-        )
-    return {
-        "rule": rule,
-        "label": story.option_label(rule),
-        "total": story.rule_total(data.headline, rule.id),
-        "outcome": outcome,
-        "table": table,
-    }
-
-
 def findings_tables_html(h: dict, threshold: int, source: str) -> dict[str, object]:
     """The tables of the headline/2 findings (outcomes, league, by reporter, median sensitivity)."""
     return {
@@ -139,6 +106,9 @@ def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, obj
     h = data.headline
     threshold = p.suppression_threshold
     published = pd.read_csv(EXTERNAL_DIR / "teacher_online_abuse_figures.csv")
+    options = [story.option_context(h, rule, threshold, data.source) for rule in data.rules]
+    # The rules stage's documented criterion (analysis.rules.options), never the order of a list.
+    preference = choose_preferred(pd.DataFrame(h["rules"]), data.rules)
     charts = {"response": briefing_charts.response_chart(data)}
     charts["deadline"] = briefing_charts.deadline_chart(data)
     if p.audience == "union":
@@ -152,7 +122,9 @@ def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, obj
             threshold,
             all_label=ALL_GROUPS,
         ),
-        "options": story.options_table(h, data.rules, threshold, data.source),
+        "options": story.options_table(
+            h, data.rules, threshold, data.source, preferred=preference.preferred
+        ),
         **{
             column: counts_html(
                 briefing_charts.counts_by(data, column), caption, data.source, threshold
@@ -177,15 +149,16 @@ def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, obj
         "produced": today or dt.date.today(),
         "synthetic": data.synthetic,
         "source": data.source,
-        "options": [_option(data, rule) for rule in data.rules],
+        "options": options,
         "charts": {k: Markup(c.to_html()) for k, c in charts.items()},
         "tables": {k: _html(t) for k, t in tables.items()},
         "provenance": _provenance(data),
         "background": published[published["source"] == BACKGROUND_SOURCE].iloc[0].to_dict(),
         "small": lambda n: story.fmt_small(n, threshold),
         "osa": next(r for r in load_rules() if r.id == IN_FORCE_DUTY),
-        "preferred": None,
-        "criterion": {"reason": ""},
+        "preferred": next((o for o in options if o["rule"].id == preference.preferred), None),
+        "tied": [o for o in options if o["rule"].id in preference.tied],
+        "criterion": preference,
     }
 
 

@@ -24,6 +24,7 @@ from analysis.publish.tables import (
     fmt_hours,
     fmt_pct,
     fmt_share_ci,
+    published_html,
     table_html,
 )
 from analysis.rules.catalogue import Rule
@@ -297,7 +298,11 @@ def rule_outcome(headline: Mapping, rule_id: str, threshold: int) -> dict | None
 
 
 def options_table(
-    headline: Mapping, rules: Sequence[Rule], threshold: int, source: str
+    headline: Mapping,
+    rules: Sequence[Rule],
+    threshold: int,
+    source: str,
+    preferred: str | None = None,
 ) -> HtmlTable:
     """One row per option: deadline, complaints in scope, breached, share within the deadline.
 
@@ -332,7 +337,9 @@ def options_table(
         )
     frame = pd.DataFrame(
         rows,
-        index=pd.Index([option_label(r) for r in rules]),
+        index=pd.Index(
+            [option_label(r) + (" (preferred)" if r.id == preferred else "") for r in rules]
+        ),
         columns=["Lead", "Deadline", "In scope", "Breached", "Share within deadline"],
     )
     symbols = [s for s in ("[c]", "[x]", "[z]") if (frame == s).any().any()]
@@ -362,3 +369,45 @@ def and_list(items: Sequence[str]) -> str:
     """["a", "b", "c"] -> "a, b and c" (plain text: the template escapes it)."""
     items = [str(i) for i in items]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def option_context(headline: Mapping, rule: Rule, threshold: int, source: str) -> dict:
+    """What the ``option_block`` macro reads for one rule: the rule, its label, its "All
+    platforms" row, what may be said of its outcome, and its by-platform table (safe HTML)."""
+    outcome = rule_outcome(headline, rule.id, threshold)
+    table = None
+    if outcome is not None:
+        notes = (
+            [f"{OTHER_PLATFORMS}: platforms with fewer than {threshold} complaints in scope."]
+            if OTHER_PLATFORMS in outcome["table"].frame.index
+            else []
+        )
+        caption = f"{option_label(rule)}: complaints in scope by platform"
+        table = Markup(published_html(outcome["table"], caption, source, notes).html)
+    return {
+        "rule": rule,
+        "label": option_label(rule),
+        "total": rule_total(headline, rule.id),
+        "outcome": outcome,
+        "table": table,
+    }
+
+
+def option_blocks(
+    headline: Mapping, rules: Sequence[Rule], threshold: int, source: str
+) -> list[Markup]:
+    """One HTML block per rule (the ``option_block`` macro of ``templates/_macros.html.j2``), for
+    notebooks that show the options outside a briefing."""
+    from analysis.report.templating import environment  # its filters come from this module
+
+    macros = environment().get_template("_macros.html.j2").module
+    return [
+        Markup(
+            macros.option_block(
+                option_context(headline, rule, threshold, source),
+                threshold,
+                lambda n: fmt_small(n, threshold),
+            )
+        )
+        for rule in rules
+    ]
