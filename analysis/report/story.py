@@ -361,8 +361,9 @@ def options_table(
 
 
 def option_label(rule: Rule) -> str:
-    """ "Option 2" from "Option 2: abuse of school staff removed ..." (the title up to its colon)."""
-    return rule.title.split(":", 1)[0]
+    """A proposed option's title up to its colon ("Option 2"); a law's id, which is unique where
+    the head of its title may not be (two NetzDG rules)."""
+    return rule.title.split(":", 1)[0] if rule.option else rule.id
 
 
 def and_list(items: Sequence[str]) -> str:
