@@ -105,7 +105,7 @@ def _not_results(ctx: dict) -> list[str]:
     walk(ctx["p"].echo())
     background = ctx["background"]
     strings += [f"{fmt_count(background['value'])} {background['metric']}", str(background["year"])]
-    strings += [ctx["source"], "SHA-256"]
+    strings += [ctx["source"], ctx["code_version"], "SHA-256"]
     # Longest first, so a string is removed whole before any shorter string inside it.
     return sorted({s for s in strings if NUMBER.search(s)}, key=len, reverse=True)
 
@@ -115,10 +115,12 @@ def rendered(request, tmp_path_factory) -> tuple[str, dict, dict]:
     params = yaml.safe_load((PARAMS_DIR / f"{request.param}.yaml").read_text(encoding="utf-8"))
     data = prepare(validate_parameters(params))
     saved = save_results(data, tmp_path_factory.mktemp("reports"))
+    ctx = context(data)
+    ctx["code_version"] = data.code_version  # the annex prints it; it is not a result
     return (
         str(briefing_html(data)),
         json.loads(saved.read_text(encoding="utf-8")),
-        context(data),
+        ctx,
     )
 
 
