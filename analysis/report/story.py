@@ -1,17 +1,19 @@
-"""Words built from the headline: chart titles that state the finding, rankings, ratings.
+"""Small pure helpers that pick and format the figures the briefing templates print.
 
-Notebooks keep their prose; what needs a decision on the figures (which platform was slowest, is
-a group big enough to be named, which words a RAG rating gets) lives here so that both briefings
-and the analysis notebooks decide it the same way, and so that it is tested. Every number comes
-from :func:`analysis.results.headline`'s dict; nothing here computes a statistic.
+The words live in ``templates/*.html.j2``; what needs a decision on the figures (which platform
+was slowest, is a group big enough to be named, which counts of a rule's table may be said in
+prose, what a chart title may claim) lives here, so that both briefings and the analysis
+notebooks decide it the same way, and so that it is tested. Every number comes from the headline
+results (:func:`analysis.results.headline`) or from the data a chart plots; nothing here
+computes a statistic.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
+from markupsafe import Markup
 
 from analysis.measures.response_times import ALL_GROUPS
 from analysis.publish.disclosure import TOTAL, PublishedTable, footnote, publish_table
@@ -25,12 +27,33 @@ from analysis.publish.tables import (
     published_html,
     table_html,
 )
-from analysis.rules.catalogue import Rule, load_rules
-from analysis.rules.compliance import NO_DEADLINE, NOT_IN_LOG, SCORED
+from analysis.rules.catalogue import Rule
+from analysis.rules.compliance import SCORED
 
 #: Key of the share answered within 7 days in the headline's ``within_*`` entries.
 WEEK = "within_7d"
 DAY = "within_24h"
+#: Hours in the week a response chart's title reads its shares at.
+WEEK_HOURS = 168.0
+
+
+def plural(n: float | None, word: str, many: str | None = None) -> str:
+    """ "1 hour", "3 hours", "1,200 complaints": the count written the GSS way, the noun agreeing."""
+    return f"{fmt_count(n)} {word if n is not None and round(n) == 1 else many or word + 's'}"
+
+
+def month_name(month: str) -> str:
+    """ "2021-11" -> "November 2021"."""
+    return pd.Timestamp(f"{month}-01").strftime("%B %Y")
+
+
+RAG_WORDS = {"R": "Red", "A": "Amber", "G": "Green"}
+
+
+def rag_word(rating: str) -> Markup:
+    """HTML for a Red/Amber/Green rating: the word is always written, colour only reinforces it."""
+    word = RAG_WORDS[rating]
+    return Markup('<span class="rag rag-{}">{}</span>').format(word.lower(), word)
 
 
 def named_platforms(headline: Mapping, threshold: int) -> list[str]:
@@ -60,9 +83,13 @@ def ranked(headline: Mapping, threshold: int, key: str = WEEK, clock: str = "res
 
 
 def response_finding(headline: Mapping, threshold: int, among: Sequence[str] | None = None) -> str:
-    """A chart title that states the finding, e.g. "TikTok answered 23% of complaints within a week;
+    """A title that states the finding, e.g. "TikTok answered 23% of complaints within a week;
     Facebook answered 81%" (slowest and fastest of the platforms ``among``, default all named)."""
     order = [r for r in ranked(headline, threshold) if among is None or r[0] in among]
+    return _slowest_fastest(order)
+
+
+def _slowest_fastest(order: Sequence[tuple[str, float]]) -> str:
     if not order:
         return "Too few complaints to compare platforms' response times"
     worst, best = order[-1], order[0]
@@ -74,6 +101,80 @@ def response_finding(headline: Mapping, threshold: int, among: Sequence[str] | N
     )
 
 
+def plotted_week_shares(plotted: pd.DataFrame, group: str = "platform") -> list[tuple[str, float]]:
+    """(group, share answered at one week) read off a response chart's own data, best first.
+
+    Only curves drawn as far as a week count: a curve cut short (too few still waiting) shows
+    no value at a week, so its title and alt text must not claim one.
+    """
+    out = []
+    for name, curve in plotted.groupby(group, sort=False):
+        if curve["timeline"].max() < WEEK_HOURS:
+            continue
+        upto = curve[curve["timeline"] <= WEEK_HOURS].sort_values("timeline")
+        out.append((str(name), 0.0 if upto.empty else float(upto["share"].iloc[-1])))
+    return sorted(out, key=lambda r: -r[1])
+
+
+def response_chart_title(plotted: pd.DataFrame) -> str:
+    """The response chart's title from the values the chart plots (see :func:`plotted_week_shares`)."""
+    return _slowest_fastest(plotted_week_shares(plotted))
+
+
+def response_chart_alt(plotted: pd.DataFrame) -> str:
+    """Alt text of the response chart: what it shows and the values it shows at a week."""
+    shares = plotted_week_shares(plotted)
+    drawn = list(dict.fromkeys(plotted["platform"]))
+    text = (
+        "Line chart of the share of complaints answered by time since the report, one line per "
+        f"platform ({', '.join(drawn)})."
+    )
+    if shares:
+        text += " At one week: " + "; ".join(f"{n} {fmt_pct(s)}" for n, s in shares) + "."
+    short = [n for n in drawn if n not in dict(shares)]
+    if short:
+        text += f" The line of {', '.join(short)} stops before a week (too few still waiting)."
+    return text
+
+
+def categories_title(bars: pd.DataFrame) -> str:
+    """Title of the kinds-of-abuse chart from its published bars (never "in 0 complaints")."""
+    shown = bars[bars["count"].notna() & (bars["count"] > 0)]
+    if shown.empty:
+        return "Too few complaints to compare kinds of abuse"
+    top = shown.sort_values("count", ascending=False).iloc[0]
+    return (
+        f"{str(top['label']).capitalize()} was the commonest kind of abuse, "
+        f"named in {plural(top['count'], 'complaint')}"
+    )
+
+
+def peak_title(bars: pd.DataFrame) -> str:
+    """Title of the by-month chart from its published bars: the month with the most complaints."""
+    shown = bars[bars["count"].notna() & (bars["count"] > 0)]
+    if shown.empty:
+        return "Too few complaints to show when they came"
+    top = shown.sort_values("count", ascending=False, kind="stable").iloc[0]
+    return f"Most complaints came in {top['label']}: {plural(top['count'], 'complaint')}"
+
+
+def deadline_title(plotted: pd.DataFrame) -> str:
+    """Title of the deadline-sensitivity chart from its plotted bars: the 24-hour bar, else the last."""
+    if plotted.empty:
+        return "Too few reported posts followed long enough to show removal by deadline"
+    day = plotted[plotted["deadline_hours"] == 24]
+    row = day.iloc[0] if len(day) else plotted.iloc[-1]
+    return (
+        f"{fmt_pct(row['share_within'])} of reported posts came down within "
+        f"{deadline_words(row['deadline_hours'])}"
+    )
+
+
+def deadline_words(hours: float) -> str:
+    """24 -> "24 hours", 168 -> "7 days": the labels of the deadline chart."""
+    return plural(hours / 24, "day") if hours >= 48 else plural(hours, "hour")
+
+
 def removal_finding(headline: Mapping) -> str:
     """A chart title for time to removal: half were down within X, or more than half still up."""
     median = headline["platforms"][ALL_GROUPS]["removal"]["median_hours"]["estimate"]
@@ -83,7 +184,7 @@ def removal_finding(headline: Mapping) -> str:
 
 
 def largest_platform(headline: Mapping) -> str:
-    """The platform with the most complaints."""
+    """The platform with the most complaints naming it."""
     rows = [(n, e["complaints"]) for n, e in headline["platforms"].items() if n != ALL_GROUPS]
     return max(rows, key=lambda r: r[1])[0]
 
@@ -99,64 +200,11 @@ def rule_total(headline: Mapping, rule_id: str) -> dict | None:
     return rows[0] if rows else None
 
 
-RAG_WORDS = {"R": "Red", "A": "Amber", "G": "Green"}
-
-
-def rag(rating: str) -> str:
-    """HTML for a Red/Amber/Green rating: the word is always written, colour only reinforces it."""
-    word = RAG_WORDS[rating]
-    return f'<span class="rag rag-{word.lower()}">{html.escape(word)}</span>'
-
-
 def fmt_small(n: int | None, threshold: int) -> str:
     """A count for prose under disclosure control: "fewer than 10" below the threshold."""
     if n is None:
         return "[x]"
     return f"fewer than {threshold}" if 0 < n < threshold else fmt_count(n)
-
-
-_CLOCK_NOTES: dict[str, tuple[str, str]] = {
-    "complainant notice": (
-        "covers every complaint reported to the platform, whoever reported it",
-        "platforms must act on every notice, including unfounded ones",
-    ),
-    "school or union notice": (
-        "notices come from bodies that vet complaints first",
-        "a member who reports alone, without the school or union, is not covered",
-    ),
-    "trusted flagger": (
-        "a small number of expert reporters, whose notices platforms can prioritise",
-        "covers only complaints the union or helpline itself reports",
-    ),
-    "regulator order": (
-        "a regulator filters complaints before the clock starts",
-        "content stays up while the regulator acts; the log cannot show when an order would come",
-    ),
-}
-
-
-def pros_cons(rule: Rule) -> tuple[list[str], list[str]]:
-    """Points for and against a rule that follow from its design (clock, deadline, tiers, status)."""
-    pros, cons = [], []
-    pro, con = _CLOCK_NOTES[rule.clock_starts]
-    pros.append(pro)
-    cons.append(con)
-    if rule.deadline_hours is None:
-        pros.append("flexible for platforms: no fixed clock")
-        cons.append("no fixed hours, so compliance cannot be measured or enforced against a number")
-    elif rule.deadline_hours <= 24:
-        cons.append(
-            "a short fixed deadline invites removal without assessment (one reason France's "
-            "2020 law was struck down)"
-        )
-    if rule.category_deadlines:
-        pros.append("fastest for the most harmful kinds of abuse")
-        cons.append("two clocks are harder for schools and platforms to apply")
-    if rule.event == "review":
-        cons.append("measures review, not removal: met by a platform that leaves every post up")
-    if rule.derived_deadline:
-        cons.append(f"its hours from the report are derived, not statutory: {rule.derivation}")
-    return pros, cons
 
 
 #: Outcome columns of a rule's count table, the headline key of each, and the words for it.
@@ -178,8 +226,8 @@ def rule_counts(headline: Mapping, rule_id: str, threshold: int) -> PublishedTab
     suppressed count away (578 in scope, 112 met, 465 breached: the "fewer than 10" is 1).
     Platforms with fewer than ``threshold`` complaints in scope are pooled into one
     "Other platforms (combined)" row rather than dropped, so that the table's total is the total
-    the prose gives (dropping them let the difference name a platform's one complaint); that row
-    goes through disclosure control like any other. None when the rule was not scored.
+    the prose gives; that row goes through disclosure control like any other. None when the
+    rule was not scored.
     """
     rows = [
         r
@@ -210,7 +258,7 @@ def published_total(table: PublishedTable, column: str) -> str:
     return str(table.frame.loc[_total_key(table), column])
 
 
-def _figure(table: PublishedTable, column: str, threshold: int) -> str | None:
+def said_total(table: PublishedTable, column: str, threshold: int) -> str | None:
     """A total for prose: the published number, "fewer than 10" for a count suppressed because it
     is small, or None for one suppressed only to protect another (it must not be given at all)."""
     key = _total_key(table)
@@ -219,147 +267,44 @@ def _figure(table: PublishedTable, column: str, threshold: int) -> str | None:
     return f"fewer than {threshold}" if table.primary.loc[key, column] else None
 
 
-def _and(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def rule_outcome(headline: Mapping, rule_id: str, threshold: int) -> dict | None:
+    """What a template may say of a scored rule's outcome, all platforms together.
 
-
-def outcome_words(table: PublishedTable, threshold: int) -> str:
-    """The all-platforms outcome of a rule in words, giving only what ``table`` publishes.
-
-    A count suppressed as a complement gets no figure of its own: it is "the rest", which a
-    reader could already work out as the total minus the others, and no more.
+    ``total``: complaints in scope (or None); ``said``: [(figure, words)] for each outcome the
+    table publishes; ``rest``: words of outcomes suppressed as complements, which get no figure
+    ("the rest"); ``km``: the Kaplan-Meier share within the deadline when it rests on enough
+    complaints, else None. None when the rule was not scored.
     """
-    total = _figure(table, TOTAL, threshold)
+    table = rule_counts(headline, rule_id, threshold)
+    total = rule_total(headline, rule_id)
+    if table is None or total is None:
+        return None
     said, rest = [], []
     for column, (_, words) in OUTCOMES.items():
-        figure = _figure(table, column, threshold)
-        if figure is None:
-            rest.append(words)
-        else:
-            said.append(f"{figure} {words}")
-    if rest:
-        said.append("the rest " + " or ".join(rest))
-    head = f"Of {total} complaints in scope, " if total is not None else "Of those in scope, "
-    return head + _and(said) + "."
-
-
-def _outcome_sentence(
-    total: Mapping | None, rule: Rule, threshold: int, table: PublishedTable | None
-) -> str:
-    if total is None:
-        return "Not compared on this selection."
-    if total["evaluation"] == NO_DEADLINE:
-        return (
-            f"This rule fixes no hours (&ldquo;{html.escape(rule.deadline_words)}&rdquo;), so the "
-            f"{fmt_small(total['in_scope'], threshold)} complaints in its scope cannot be scored "
-            "as compliant or not; the deadline table shows what a chosen number of hours would mean."
-        )
-    if total["evaluation"] == NOT_IN_LOG or table is None:
-        return (
-            "Its clock starts on a regulator's order, which a complaint log does not record, and "
-            "no deadline from the report has been derived: not scored."
-        )
-    text = outcome_words(table, threshold)
+        figure = said_total(table, column, threshold)
+        (rest.append(words) if figure is None else said.append((figure, words)))
+    km = None
     if total.get("km_share") is not None and total["in_scope"] >= threshold:
-        share = {k: total[f"km_{k}"] for k in ("share", "lower", "upper")}
-        text += f" Share within the deadline: {fmt_share_ci(share)}."
-    return text
-
-
-def option_blocks(
-    headline: Mapping, rules: Sequence[Rule], threshold: int, source: str
-) -> list[str]:
-    """One HTML block per rule: what it is, legal basis and status, results by platform, for and against.
-
-    The by-platform tally and the sentence above it come from one disclosure-controlled table
-    (:func:`rule_counts`), so neither gives away a count the other hides.
-    """
-    esc = html.escape
-    blocks = []
-    for rule in rules:
-        total = rule_total(headline, rule.id)
-        table = rule_counts(headline, rule.id, threshold)
-        parts = [
-            f'<div class="option"><h3>{esc(rule.title)}</h3>',
-            f"<p><strong>Legal basis:</strong> {esc(rule.instrument)}, {esc(rule.provision)}. "
-            f"Citation: {esc(rule.source.citation)}.<br><strong>Status:</strong> "
-            f"{esc(rule.status)}: {esc(rule.status_dates)}<br><strong>Deadline:</strong> "
-            f"{esc(rule.deadline_words)}"
-            + (f" (derived: {esc(rule.derivation)})" if rule.derived_deadline else "")
-            + "</p>",
-        ]
-        if rule.rationale:
-            parts.append(f"<p>{esc(rule.rationale)}</p>")
-        parts.append(
-            f"<p><strong>On the complaints on record:</strong> "
-            f"{_outcome_sentence(total, rule, threshold, table)}</p>"
-        )
-        if table is not None:
-            notes = (
-                [f"{OTHER_PLATFORMS}: platforms with fewer than {threshold} complaints in scope."]
-                if OTHER_PLATFORMS in table.frame.index
-                else []
-            )
-            parts.append(
-                published_html(table, f"{rule.id}: complaints by platform", source, notes).html
-            )
-        pros, cons = pros_cons(rule)
-        parts.append(
-            "<p><strong>For:</strong> " + "; ".join(map(esc, pros)) + ".<br>"
-            "<strong>Against:</strong> " + "; ".join(map(esc, cons)) + ".</p></div>"
-        )
-        blocks.append("".join(parts))
-    return blocks
-
-
-def all_rules() -> list[Rule]:
-    """Every rule in the catalogue (for citing one that was not among those compared)."""
-    return load_rules()
-
-
-def key_option(headline: Mapping, rules: Sequence[Rule], threshold: int) -> dict | None:
-    """The proposed option to quote in a summary: scored, with the most complaints in scope.
-
-    Returns its "All platforms" compliance row (which carries ``deadline_words``), or None when no
-    proposed option among ``rules`` could be scored on at least ``threshold`` complaints.
-    """
-    best = None
-    for rule in rules:
-        total = rule_total(headline, rule.id)
-        if (
-            rule.status == "proposed option"
-            and total
-            and total["evaluation"] == SCORED
-            and total["in_scope"] >= threshold
-            and (best is None or total["in_scope"] > best["in_scope"])
-        ):
-            best = total
-    return best
-
-
-def key_option_sentence(headline: Mapping, rules: Sequence[Rule], threshold: int) -> str | None:
-    """The summary's bullet on the key option (:func:`key_option`), from its published table."""
-    best = key_option(headline, rules, threshold)
-    if best is None:
-        return None
-    table = rule_counts(headline, best["rule_id"], threshold)
-    lead = f"Had platforms been required to {best['deadline_words']}"
-    n, breached, waiting = (
-        _figure(table, c, threshold) for c in (TOTAL, "Breached", "Undetermined")
-    )
-    if None in (n, breached, waiting):
-        words = outcome_words(table, threshold)
-        return f"{lead}: {words[0].lower()}{words[1:]}"
-    return (
-        f"{lead}, {breached} of {n} complaints in scope would have breached the deadline "
-        f"({waiting} could not yet be judged)."
-    )
+        km = {k: total[f"km_{k}"] for k in ("share", "lower", "upper")}
+    return {
+        "total": said_total(table, TOTAL, threshold),
+        "said": said,
+        "rest": rest,
+        "km": km,
+        "table": table,
+        "breached": said_total(table, "Breached", threshold),
+        "undetermined": said_total(table, "Undetermined", threshold),
+    }
 
 
 def options_table(
-    headline: Mapping, rules: Sequence[Rule], threshold: int, source: str
+    headline: Mapping,
+    rules: Sequence[Rule],
+    threshold: int,
+    source: str,
+    preferred: str | None = None,
 ) -> HtmlTable:
-    """One row per rule: status, deadline, complaints in scope, breached, share within the deadline.
+    """One row per option: deadline, complaints in scope, breached, share within the deadline.
 
     Scopes overlap between rules, so there is no total row. A scored rule's counts are those its
     disclosure-controlled table (:func:`rule_counts`) publishes, so the union's briefing and the
@@ -383,8 +328,7 @@ def options_table(
         )
         rows.append(
             [
-                rule.title,
-                rule.status,
+                rule.option.owner_department if rule.option else "[z]",
                 rule.deadline_words,
                 published_total(table, TOTAL) if table else count(total.get("in_scope")),
                 published_total(table, "Breached") if table else "[z]",
@@ -393,85 +337,78 @@ def options_table(
         )
     frame = pd.DataFrame(
         rows,
-        index=pd.Index([r.id for r in rules]),
-        columns=["Rule", "Status", "Deadline", "In scope", "Breached", "Share within deadline"],
+        index=pd.Index(
+            [option_label(r) + (" (preferred)" if r.id == preferred else "") for r in rules]
+        ),
+        columns=["Lead", "Deadline", "In scope", "Breached", "Share within deadline"],
     )
     symbols = [s for s in ("[c]", "[x]", "[z]") if (frame == s).any().any()]
     notes = [
-        "Scores count complaints on record in each rule's scope; [z] for rules that fix no hours "
-        "or whose clock the log does not record (not scored).",
+        "Complaints on record in each option's scope; scopes overlap, so there is no total. "
+        "Lead: the department that would own the option. [z]: the option fixes no hours, or its "
+        "clock is not in the log (not scored).",
         footnote(threshold, symbols=symbols) if symbols else "",
         source,
     ]
-    return table_html(frame, "What each option would have meant", notes, index_name="Id")
+    return table_html(
+        frame,
+        "What each option would have meant for the complaints on record",
+        notes,
+        index_name="Option",
+        text=True,
+        widths=(15, 8, 37, 9, 10, 21),
+    )
 
 
-#: The assumptions log: (assumption, quality, impact); quality of a synthetic log is always Red.
-ASSUMPTIONS: tuple[tuple[str, str, str], ...] = (
-    (
-        "The log records accurately when each complaint was reported to the platform, and when "
-        "the platform first answered and removed the content.",
-        "A",
-        "R",
-    ),
-    (
-        "A complaint unanswered at the extract date would be answered no sooner or later than "
-        "others watched as long (censoring unrelated to the outcome).",
-        "A",
-        "A",
-    ),
-    ("Taking the content down counts as an answer to the complaint.", "G", "G"),
-    (
-        "Who reported the post (member, school, union) is recorded correctly: it decides which "
-        "rules' clocks start.",
-        "A",
-        "A",
-    ),
-    (
-        "A regulator's order would have come as soon as the law allows (derived deadlines).",
-        "R",
-        "A",
-    ),
-    (
-        "The two organisations' logs are independent samples of one closed population of "
-        "incidents (capture-recapture).",
-        "A",
-        "A",
-    ),
-    (
-        "The same post carries the same content reference in both logs.",
-        "A",
-        "A",
-    ),
-    (
-        "Each rule's legal scope maps onto the abuse categories as its catalogue file says.",
-        "A",
-        "G",
-    ),
-)
+def option_label(rule: Rule) -> str:
+    """A proposed option's title up to its colon ("Option 2"); a law's id, which is unique where
+    the head of its title may not be (two NetzDG rules)."""
+    return rule.title.split(":", 1)[0] if rule.option else rule.id
 
 
-def assumptions_table(synthetic: bool) -> HtmlTable:
-    """The assumptions log with Red/Amber/Green ratings for quality and for impact."""
-    esc = html.escape
-    rows = list(ASSUMPTIONS)
-    if synthetic:
-        rows.insert(
-            0,
-            (
-                "The complaint log describes real complaints (it does not: it is synthetic).",
-                "R",
-                "R",
-            ),
+def and_list(items: Sequence[str]) -> str:
+    """["a", "b", "c"] -> "a, b and c" (plain text: the template escapes it)."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def option_context(headline: Mapping, rule: Rule, threshold: int, source: str) -> dict:
+    """What the ``option_block`` macro reads for one rule: the rule, its label, its "All
+    platforms" row, what may be said of its outcome, and its by-platform table (safe HTML)."""
+    outcome = rule_outcome(headline, rule.id, threshold)
+    table = None
+    if outcome is not None:
+        notes = (
+            [f"{OTHER_PLATFORMS}: platforms with fewer than {threshold} complaints in scope."]
+            if OTHER_PLATFORMS in outcome["table"].frame.index
+            else []
         )
-    body = "".join(
-        f"<tr><td>{esc(text)}</td><td>{rag(q)}</td><td>{rag(i)}</td></tr>" for text, q, i in rows
-    )
-    return HtmlTable(
-        '<div class="table-block"><table class="published text"><caption>Assumptions log'
-        '</caption><thead><tr><th scope="col">Assumption</th><th scope="col">Quality</th>'
-        f'<th scope="col">Impact</th></tr></thead><tbody>{body}</tbody></table>'
-        '<ul class="table-notes"><li>Quality: how good the evidence for the assumption is. '
-        "Impact: how much the conclusions would change if it were wrong. Red, Amber, Green as "
-        "written; colour only repeats the word.</li></ul></div>"
-    )
+        caption = f"{option_label(rule)}: complaints in scope by platform"
+        table = Markup(published_html(outcome["table"], caption, source, notes).html)
+    return {
+        "rule": rule,
+        "label": option_label(rule),
+        "total": rule_total(headline, rule.id),
+        "outcome": outcome,
+        "table": table,
+    }
+
+
+def option_blocks(
+    headline: Mapping, rules: Sequence[Rule], threshold: int, source: str
+) -> list[Markup]:
+    """One HTML block per rule (the ``option_block`` macro of ``templates/_macros.html.j2``), for
+    notebooks that show the options outside a briefing."""
+    from analysis.report.templating import environment  # its filters come from this module
+
+    macros = environment().get_template("_macros.html.j2").module
+    return [
+        Markup(
+            macros.option_block(
+                option_context(headline, rule, threshold, source),
+                threshold,
+                lambda n: fmt_small(n, threshold),
+            )
+        )
+        for rule in rules
+    ]

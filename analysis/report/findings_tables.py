@@ -1,0 +1,153 @@
+"""The findings tables of both briefings, from the results model's new fields, disclosure-controlled.
+
+Counts go through :func:`analysis.publish.disclosure.publish_table` (primary and secondary
+suppression); a share is printed only beside a count that is published, so a percentage or its
+interval never gives a ``[c]`` away. Row labels are the model's own (platforms, who reported).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from analysis.publish.disclosure import CONFIDENTIAL, NOT_AVAILABLE, footnote, publish_table
+from analysis.publish.tables import (
+    HtmlTable,
+    fmt_count,
+    fmt_hours,
+    fmt_median_ci,
+    fmt_pct,
+    fmt_share_ci,
+    table_html,
+)
+
+#: The outcome columns of an outcomes table: model key and the column's plain-English name.
+OUTCOME_COLUMNS: dict[str, str] = {
+    "removed": "Removed",
+    "restricted": "Restricted",
+    "no_breach_found": "No breach found",
+    "other_answer": "Other answer",
+    "not_answered": "Not answered by the extract date",
+}
+
+
+def _share(entry: Mapping | None) -> str:
+    return fmt_share_ci(entry) if entry else NOT_AVAILABLE
+
+
+def outcomes_table(
+    rows: Sequence[Mapping], caption: str, label: str, source: str, threshold: int
+) -> HtmlTable:
+    """What became of reported complaints, one row per group: counts with the share of reported.
+
+    The counts (each outcome, by group, with totals) are suppressed as one table; a cell's
+    percentage is printed only when its count is.
+    """
+    groups = [r for r in rows if r["reported"] > 0]
+    pooled = [r for r in groups if r["group"] in ("All platforms", "Everyone")]
+    parts = [r for r in groups if r not in pooled]
+    # An outcome no complaint had (e.g. "other answer") would be a column of zeros: left out.
+    columns = {k: name for k, name in OUTCOME_COLUMNS.items() if any(r[k]["count"] for r in parts)}
+    counts = pd.DataFrame(
+        [[int(r[k]["count"]) for k in columns] for r in parts],
+        index=pd.Index([r["group"] for r in parts], name=label),
+        columns=list(columns.values()),
+    )
+    published = publish_table(counts, threshold=threshold)
+    frame = published.frame.copy().astype(object)
+    by_group = {r["group"]: r for r in parts}
+    total_row = pooled[0] if pooled else None
+    for name in frame.index:
+        row = by_group.get(name, total_row)
+        for key, column in columns.items():
+            if row is None or published.suppressed.loc[name, column]:
+                continue
+            frame.loc[name, column] = f"{frame.loc[name, column]} ({fmt_pct(row[key]['share'])})"
+    notes = [
+        "Complaints reported to the platform before the extract date; in brackets, the share of "
+        "the row's reported complaints. 'Not answered by the extract date': no answer of any kind "
+        "when the log was extracted (some may have been answered later).",
+        published.footnote,
+        source,
+    ]
+    return table_html(frame, caption, notes, index_name=label)
+
+
+def removal_league_table(rows: Sequence[Mapping], source: str, threshold: int) -> HtmlTable:
+    """Platforms in the model's order (most taken down first), with the 48-hour share.
+
+    A platform with fewer than ``threshold`` complaints reported is listed last with its figures
+    as [c]: its place in the order would say something about its few complaints.
+    """
+    shown = [r for r in rows if r["reported"] >= threshold]
+    hidden = [r for r in rows if r["reported"] < threshold]
+    cells = [
+        [fmt_count(r["reported"]), _share(r["taken_down"]), _share(r["removed_within_48h"])]
+        for r in shown
+    ] + [[CONFIDENTIAL] * 3 for _ in hidden]
+    frame = pd.DataFrame(
+        cells,
+        index=pd.Index([r["platform"] for r in [*shown, *hidden]], name="Platform"),
+        columns=["Reported", "Taken down by the extract date", "Taken down within 48 hours"],
+    )
+    symbols = [s for s in (CONFIDENTIAL, NOT_AVAILABLE) if (frame == s).any().any()]
+    notes = [
+        "Ordered by the share taken down (removed or restricted) by the extract date, with its "
+        "95% Wilson interval; within 48 hours: Kaplan-Meier share with 95% interval (posts still "
+        "up count as still waiting).",
+        footnote(threshold, symbols=symbols) if symbols else "",
+        source,
+    ]
+    return table_html(
+        frame, "Which platforms took posts down, most first", notes, index_name="Platform"
+    )
+
+
+def median_sensitivity_table(
+    rows: Sequence[Mapping], groups: Sequence[str], source: str, threshold: int
+) -> HtmlTable:
+    """Each median counting answered complaints only (as platforms publish) beside our estimate,
+    for the ``groups`` named (e.g. all platforms and the largest few), first answer and removal."""
+    cells, index = [], []
+    for r in sorted(
+        rows,
+        key=lambda r: (
+            groups.index(r["group"]) if r["group"] in groups else len(groups),
+            r["clock"] != "response",
+        ),
+    ):
+        if r["group"] not in groups or r["reported"] < threshold:
+            continue
+        clock = "first answer" if r["clock"] == "response" else "removal"
+        index.append(f"{r['group']}, {clock}")
+        answered_only = r["events_only_median_hours"]
+        cells.append(
+            [
+                fmt_count(r["reported"]),
+                fmt_count(r["events"]) if r["events"] >= threshold else CONFIDENTIAL,
+                fmt_median_ci(r["km_median"]),
+                (CONFIDENTIAL if r["events"] < threshold else fmt_hours(answered_only)),
+            ]
+        )
+    frame = pd.DataFrame(
+        cells,
+        index=pd.Index(index, name="Group and clock"),
+        columns=[
+            "Reported",
+            "With the event",
+            "Median, every complaint (95% CI)",
+            "Median, counting only those with the event",
+        ],
+    )
+    symbols = [s for s in (CONFIDENTIAL, NOT_AVAILABLE) if (frame == s).any().any()]
+    notes = [
+        "Counting only complaints that were answered (or taken down), as platforms' transparency "
+        "reports under the Digital Services Act do, leaves out those still waiting and makes "
+        "platforms look faster; our estimate counts them as still waiting (Kaplan-Meier).",
+        footnote(threshold, symbols=symbols) if symbols else "",
+        source,
+    ]
+    return table_html(
+        frame, "Medians with and without the complaints still waiting", notes, index_name="Group"
+    )
