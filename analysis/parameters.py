@@ -32,6 +32,8 @@ from analysis.config import PARAMS_DIR
 
 Model = TypeVar("Model", bound=BaseModel)
 
+#: The longest line ruff leaves alone (pyproject.toml): a parameters line must fit in it.
+LINE_LENGTH = 100
 #: The shared defaults: also a valid ``--params`` file for ``python -m analysis briefings``.
 DEFAULTS_FILE = PARAMS_DIR / "defaults.yaml"
 
@@ -136,6 +138,13 @@ def parameters_cell(model: type[BaseModel], defaults: Mapping[str, Any]) -> str:
         comment = field.description or name.replace("_", " ")
         if field.annotation is dt.date:
             comment += ", YYYY-MM-DD"
-        value = _literal(defaults[name])
-        lines.append(f"{name}: {_cell_type(field.annotation)} = {value}  # {comment}")
+        code = f"{name}: {_cell_type(field.annotation)} = {_literal(defaults[name])}"
+        lines.append(f"{code}  # {_fit(comment, LINE_LENGTH - len(code) - 4)}")
     return "\n".join(lines)
+
+
+def _fit(comment: str, room: int) -> str:
+    """The comment, cut at its last clause that fits (a longer line would be re-wrapped by ruff)."""
+    while len(comment) > room and ", " in comment:
+        comment = comment.rsplit(", ", 1)[0]
+    return comment

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel
 
 from analysis.config import SAMPLE_LOG
-from analysis.parameters import ParameterError, check_parameters
+from analysis.parameters import ParameterError, check_parameters, take_parameters
 from analysis.tdb.notebook import TdbParameters
 from analysis.text.params import CategoriesParameters
 
@@ -29,3 +30,21 @@ def test_a_check_across_parameters_says_which_ones() -> None:
 def test_good_parameters_come_back_typed() -> None:
     params = check_parameters(TdbParameters, {"tdb_from": "2024-03-01", "tdb_engine": "duckdb"})
     assert params.tdb_from.isoformat() == "2024-03-01" and params.tdb_to is None
+
+
+class _Cell(BaseModel):
+    """A parameters cell of two lines, both with defaults (so pydantic alone would not notice)."""
+
+    nations: tuple[str, ...] = ("England",)
+    threshold: int = 10
+
+
+def test_a_parameter_deleted_from_the_cell_is_named_not_kept_from_the_last_run() -> None:
+    namespace = {"nations": ["Wales"], "threshold": 5, "__annotations__": {"nations": list}}
+    first = take_parameters(_Cell, namespace)  # the first run: both lines there
+    assert first.nations == ("Wales",) and first.threshold == 5
+    assert namespace == {"__annotations__": {}}  # taken out: a later run cannot see them
+    namespace["threshold"] = 20  # the analyst deleted the nations line, then ran both cells again
+    with pytest.raises(ParameterError) as info:
+        take_parameters(_Cell, namespace)
+    assert "not set by the parameters cell: 'nations'" in str(info.value)
