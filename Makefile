@@ -8,7 +8,7 @@ UV     := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup briefings test spark lint format lock clean
+.PHONY: setup briefings test lab spark lint format lock clean
 
 setup: $(STAMP)
 
@@ -28,6 +28,12 @@ briefings: setup
 # pinned in requirements-spark.lock) to the venv; `make briefings` and `make setup` never need it.
 test: setup lint spark
 	$(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env
+
+# JupyterLab on the whole repository, on this project's kernel (the venv's python3) and settings
+# (jupyter/: 127.0.0.1 only, no news or update checks, notebooks saved without outputs), opening
+# notebooks/00_start_here.ipynb.
+lab: setup
+	JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter JUPYTER_PREFER_ENV_PATH=1 $(VENV)/bin/jupyter lab
 
 spark: setup
 	$(UV) pip install --quiet --python $(PY) -r requirements-spark.lock
