@@ -148,14 +148,17 @@ _ERRORS = """() => {
 
 
 def open_notebook(page: Any, lab: Lab, name: str, timeout: float = 60) -> None:
-    """Open ``notebooks/<name>`` and wait for its kernel to be ready."""
-    page.goto(lab.url(f"/lab/tree/notebooks/{name}"))
-    page.wait_for_selector(".jp-Notebook", timeout=timeout * 1000)
+    """Open ``notebooks/<name>`` (alone: ``reset`` drops tabs restored from before) and wait for
+    its kernel to be ready."""
+    page.goto(lab.url(f"/lab/tree/notebooks/{name}") + "&reset")
     page.wait_for_function(
-        "() => window.jupyterapp && window.jupyterapp.shell.currentWidget && "
-        "window.jupyterapp.shell.currentWidget.sessionContext.session && "
-        "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel && "
-        "window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status === 'idle'",
+        """path => {
+          const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+          const session = panel && panel.context && panel.context.path === path
+            && panel.sessionContext.session;
+          return Boolean(session && session.kernel && session.kernel.status === 'idle');
+        }""",
+        arg=f"notebooks/{name}",
         timeout=timeout * 1000,
     )
 
