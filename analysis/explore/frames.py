@@ -15,7 +15,7 @@ from pandas.io.formats.style import Styler
 def wrapped(frame: pd.DataFrame, max_em: int = 28) -> Styler:
     """``frame`` styled to fit a 1440-pixel window: wrapped, top-aligned, left-aligned text."""
     cell = (
-        f"white-space: normal; overflow-wrap: anywhere; max-width: {max_em}em; "
+        f"white-space: normal; overflow-wrap: anywhere; min-width: 5em; max-width: {max_em}em; "
         "text-align: left; vertical-align: top;"
     )
     return frame.style.set_table_styles(
