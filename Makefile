@@ -8,7 +8,7 @@ UV     := $(VENV)/bin/uv
 UV_VERSION := 0.13.9
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup briefings test test-fast spark lint format lock clean
+.PHONY: setup briefings test test-fast lab spark lint format lock clean
 
 setup: $(STAMP)
 
@@ -33,6 +33,12 @@ test: setup lint spark
 # two cores. `make test` still runs everything.
 test-fast: setup
 	$(PY) -m pytest tests -m "not slow" -q
+
+# JupyterLab on the whole repository, on this project's kernel (the venv's python3) and settings
+# (jupyter/: 127.0.0.1 only, no news or update checks, notebooks saved without outputs), opening
+# notebooks/00_start_here.ipynb.
+lab: setup
+	JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter JUPYTER_PREFER_ENV_PATH=1 $(VENV)/bin/jupyter lab
 
 spark: setup
 	$(UV) pip install --quiet --python $(PY) -r requirements-spark.lock

@@ -8,23 +8,30 @@ from __future__ import annotations
 
 import ast
 import copy
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbstripout import strip_output
+from jupyter_server.services.contents.filemanager import FileContentsManager
 
 from analysis.config import NOTEBOOKS_DIR
-from analysis.report.params import BriefingParameters, validate_parameters
+from analysis.explore.clean import clean, pre_save_hook
+from analysis.explore.parameter_cells import FIX_COMMAND, SHARED_NOTEBOOKS, expected_cell
+from analysis.parameters import shared_defaults
+from analysis.report.params import validate_parameters
 from analysis.report.runner import KERNELSPEC, NotebookFailed, execute, notebook_defaults
 
-NOTEBOOKS = (
+ALL_NOTEBOOKS = sorted(p.name for p in NOTEBOOKS_DIR.glob("*.ipynb"))
+#: Notebooks whose second cell takes their parameters out of the namespace (a deleted line fails).
+TAKING = (
     "01_complaints_overview.ipynb",
     "02_response_times.ipynb",
     "03_rules_compared.ipynb",
-    "04_briefing.ipynb",
+    "06_text_categories.ipynb",
+    "07_legislation_duties.ipynb",
 )
 
 
@@ -36,38 +43,89 @@ def _tags(cell: nbformat.NotebookNode) -> list[str]:
     return cell.get("metadata", {}).get("tags", [])
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
-def test_one_parameters_cell_typed_and_commented_then_validated(name: str) -> None:
-    cells = _read(name).cells
+def _parameters_index(cells: list) -> int:
     tagged = [i for i, c in enumerate(cells) if "parameters" in _tags(c)]
     assert len(tagged) == 1
-    source = cells[tagged[0]].source
-    names = []
+    return tagged[0]
+
+
+@pytest.mark.parametrize("name", SHARED_NOTEBOOKS)
+def test_one_parameters_cell_generated_from_the_shared_defaults_then_validated(name: str) -> None:
+    cells = _read(name).cells
+    index = _parameters_index(cells)
+    source = cells[index].source
+    assert source == expected_cell(), (
+        f"{name}: the parameters cell differs from params/defaults.yaml: run {FIX_COMMAND}"
+    )
     for node, line in zip(ast.parse(source).body, source.splitlines(), strict=True):
         assert isinstance(node, ast.AnnAssign), f"untyped parameter: {line}"
         assert "  # " in line, f"parameter without a comment: {line}"
-        names.append(node.target.id)
-    assert sorted(names) == sorted(BriefingParameters.model_fields)
-    following = next(c for c in cells[tagged[0] + 1 :] if c.cell_type == "code")
-    assert "validate_parameters(globals())" in following.source
+    following = next(c for c in cells[index + 1 :] if c.cell_type == "code")
+    assert re.search(
+        r"(take|validate)_parameters\((BriefingParameters, )?globals\(\)\)", following.source
+    )
     validate_parameters(notebook_defaults(NOTEBOOKS_DIR / name))  # the defaults are valid
 
 
-@pytest.mark.parametrize("name", NOTEBOOKS)
+@pytest.mark.parametrize("name", TAKING)
+def test_the_cell_after_the_parameters_takes_them(name: str) -> None:
+    cells = _read(name).cells
+    following = next(c for c in cells[_parameters_index(cells) + 1 :] if c.cell_type == "code")
+    assert re.search(r"^P = take_parameters\(\w+Parameters, globals\(\)\)$", following.source, re.M)
+
+
+@pytest.mark.parametrize("name", ALL_NOTEBOOKS)
+def test_a_shared_parameter_has_the_shared_default_everywhere(name: str) -> None:
+    shared = shared_defaults()
+    cells = _read(name).cells
+    if not any("parameters" in _tags(c) for c in cells):
+        return  # 00 and 08 have no parameters cell (08 starts from params/defaults.yaml)
+    for key, value in notebook_defaults(NOTEBOOKS_DIR / name).items():
+        if key in shared:
+            assert value == shared[key], f"{name}: {key} = {value!r}, not params/defaults.yaml's"
+
+
+@pytest.mark.parametrize("name", ALL_NOTEBOOKS)
 def test_stored_stripped_except_contract_cells(name: str) -> None:
     nb = _read(name)
     assert nb.metadata.kernelspec == KERNELSPEC  # one for everyone: never in a diff
-    stripped = strip_output(copy.deepcopy(nb), keep_output=False, keep_count=False, keep_id=True)
-    contracts = 0
-    for cell, clean in zip(nb.cells, stripped.cells, strict=True):
+    for index, (cell, stored) in enumerate(
+        zip(clean(copy.deepcopy(nb), nb).cells, nb.cells, strict=True)
+    ):
+        first = next(iter(stored.source.splitlines()), "")
+        assert cell == stored, (
+            f"notebooks/{name}: cell {index} ({first!r}) is stored with outputs, execution counts "
+            f"or run metadata: run `.venv/bin/python -m analysis.explore.clean notebooks/{name}` "
+            "(JupyterLab started with `make lab` strips them on save)"
+        )
         if cell.get("metadata", {}).get("keep_output"):
-            contracts += 1
             assert cell.source.startswith("# NBVAL_CHECK_OUTPUT")
-            assert cell.outputs, "a contract cell must keep its output for nbval to compare"
-            # nbval skips a cell that looks never run, so contract cells keep a count.
-            clean.execution_count = cell.execution_count
-        assert cell == clean, f"cell {cell.get('id')} has outputs or counts: run nbstripout"
-    assert contracts >= 1
+            assert cell.outputs and cell.execution_count, "nbval compares a contract cell's output"
+
+
+def test_saving_in_jupyterlab_strips_outputs_but_keeps_the_contract_and_folding(tmp_path) -> None:
+    name = "02_response_times.ipynb"
+    stored = _read(name)
+    (tmp_path / name).write_text(nbformat.writes(stored), encoding="utf-8")
+    edited = copy.deepcopy(stored)
+    for cell in edited.cells:
+        if cell.cell_type == "code":
+            cell.execution_count = 7
+            cell.outputs = [
+                nbformat.v4.new_output("stream", text="a figure for other parameters\n")
+            ]
+            cell.metadata.setdefault("jupyter", {})["source_hidden"] = False
+    edited.metadata["language_info"] = {"name": "python", "version": "3.11.2"}
+    manager = FileContentsManager(root_dir=str(tmp_path))
+    manager.register_pre_save_hook(pre_save_hook)
+    manager.save({"type": "notebook", "format": "json", "content": edited}, name)
+    assert nbformat.read(tmp_path / name, as_version=4) == stored
+
+
+def test_the_landing_notebook_links_every_notebook() -> None:
+    text = "\n".join(c.source for c in _read("00_start_here.ipynb").cells)
+    linked = re.findall(r"\]\((\d\d_\w+\.ipynb)\)", text)
+    assert sorted(linked) == [n for n in ALL_NOTEBOOKS if n != "00_start_here.ipynb"]
 
 
 @pytest.mark.slow

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import BaseModel
 
 from analysis.config import SAMPLE_LOG
-from analysis.parameters import ParameterError, check_parameters
+from analysis.parameters import ParameterError, check_parameters, take_parameters
 from analysis.tdb.notebook import TdbParameters
 from analysis.text.params import CategoriesParameters
 
@@ -87,3 +88,21 @@ def test_a_log_outside_the_project_and_data_folder_is_refused_unread(tmp_path, m
     inside = tmp_path / "data" / "log.csv"
     inside.write_bytes(SAMPLE_LOG.read_bytes())
     assert validate_parameters({**base, "complaint_log": str(inside)}).log_path == inside
+
+
+class _Cell(BaseModel):
+    """A parameters cell of two lines, both with defaults (so pydantic alone would not notice)."""
+
+    nations: tuple[str, ...] = ("England",)
+    threshold: int = 10
+
+
+def test_a_parameter_deleted_from_the_cell_is_named_not_kept_from_the_last_run() -> None:
+    namespace = {"nations": ["Wales"], "threshold": 5, "__annotations__": {"nations": list}}
+    first = take_parameters(_Cell, namespace)  # the first run: both lines there
+    assert first.nations == ("Wales",) and first.threshold == 5
+    assert namespace == {"__annotations__": {}}  # taken out: a later run cannot see them
+    namespace["threshold"] = 20  # the analyst deleted the nations line, then ran both cells again
+    with pytest.raises(ParameterError) as info:
+        take_parameters(_Cell, namespace)
+    assert "not set by the parameters cell: 'nations'" in str(info.value)

@@ -26,9 +26,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")  # before pyplot: notebooks run headless under papermill
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -106,9 +103,12 @@ def source_line(file_name: str, sha256: str, as_of: pd.Timestamp | str, syntheti
 
 
 def _new_figure(height: float) -> tuple[Figure, plt.Axes]:
+    # A bare Figure, not pyplot's: it renders to PNG through its own Agg canvas whatever the
+    # session's backend, so an analyst's own plots still show in JupyterLab, and pyplot never
+    # holds (or auto-displays) the briefing charts.
     with plt.style.context(AF_STYLE):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
-    plt.close(fig)  # displayed through Chart, not pyplot's inline backend
+        fig = Figure(figsize=(WIDTH_IN, height), layout="constrained")
+        ax = fig.add_subplot()
     return fig, ax
 
 
