@@ -4,9 +4,10 @@
 
 Routes, each producing the minister's and the union's PDF:
 
-- ``python -m analysis briefings``: the notebook's imports paid once, each audience executed
-  in-process in a fork of its own, rendered by a service that imported nbconvert and WeasyPrint
-  meanwhile (see ``analysis/report/briefings.py``);
+- ``python -m analysis briefings``: one kernel per audience started (and the notebook's imports
+  loaded in it) while the parameters are checked, the notebooks run through papermill's nbclient
+  engine, rendered by worker processes that imported nbconvert and WeasyPrint meanwhile (see
+  ``analysis/report/briefings.py``);
 - the plain route a user would otherwise script, one CLI after another per audience:
   ``papermill``, ``jupyter nbconvert --to html --no-input``, ``weasyprint --pdf-variant
   pdf/ua-1`` (the same kind of PDF as ours).
