@@ -105,6 +105,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
+        # A generated log lives in this temporary folder: make it the data folder, the only place
+        # outside the project a parameters file may point at (the runs below inherit it).
+        os.environ["ANALYSIS_DATA_DIR"] = tmp
         logs: list[tuple[str, Path | None]] = [("sample (600 rows)", None)]
         if args.rows:
             big = work / f"complaints-{args.rows}.csv"
