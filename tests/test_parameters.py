@@ -106,3 +106,14 @@ def test_a_parameter_deleted_from_the_cell_is_named_not_kept_from_the_last_run()
     with pytest.raises(ParameterError) as info:
         take_parameters(_Cell, namespace)
     assert "not set by the parameters cell: 'nations'" in str(info.value)
+
+
+def test_the_text_notebooks_refuse_a_log_outside_the_project_unread(tmp_path, monkeypatch) -> None:
+    secret = tmp_path / "elsewhere.csv"
+    secret.write_text("SECRET-FIRST-LINE\n")
+    monkeypatch.setenv("ANALYSIS_DATA_DIR", str(tmp_path / "data"))
+    values = {"complaint_log": str(secret), "categories": [], "max_examples": 5}
+    with pytest.raises(ParameterError) as info:
+        check_parameters(CategoriesParameters, values)
+    assert "is outside the project" in str(info.value)
+    assert "SECRET-FIRST-LINE" not in str(info.value)

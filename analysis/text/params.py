@@ -10,12 +10,17 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from analysis.config import PROJECT_ROOT, project_path
+from analysis.config import PROJECT_ROOT, OutsideDataFolders, data_file, project_path
 from analysis.log.contract import CATEGORIES
 
 
 def _existing(value: str) -> str:
-    if not project_path(value).is_file():
+    # The same rule as the briefings' complaint_log: inside the project or the data folder only.
+    try:
+        path = data_file(value)
+    except OutsideDataFolders as exc:
+        raise ValueError(str(exc)) from None
+    if not path.is_file():
         raise ValueError(f"file not found: {value} (paths are relative to {PROJECT_ROOT})")
     return value
 
