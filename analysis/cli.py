@@ -13,7 +13,7 @@ import sys
 #: command -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": (
-        "analysis.log.validate",
+        "analysis.log.validate_cli",
         "check a complaint log; write rejected rows with reasons",
     ),
     "sample": ("analysis.log.sample", "generate a synthetic complaint log (seeded)"),

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from analysis.config import SAMPLE_AS_OF, SAMPLE_LOG, SAMPLE_MESSY_LOG
 from analysis.log.export import csv_text, write_xlsx
 from analysis.log.reader import NotAComplaintLog
-from analysis.log.validate import validate_file, write_outputs
+from analysis.log.validate import validate_file
+from analysis.log.validate_cli import write_outputs
 
 BASE = {
     path.name: pd.read_csv(path, dtype=str, keep_default_na=False).head(12)

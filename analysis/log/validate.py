@@ -8,12 +8,10 @@ returned in the contract's canonical form and checked against :data:`VALIDATED_S
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import difflib
 import importlib
 import re
-import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,41 +21,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.config import REPORTS_DIR
 from analysis.log.contract import (
     CATEGORIES,
     COLUMNS,
-    EARLIEST_DATE,
     FIELD_BY_NAME,
     FIELDS,
-    REPORT_BEFORE_RECEIPT_TOLERANCE,
-    TAKEN_DOWN,
-    TIMESTAMP_COLUMNS,
     VALIDATED_SCHEMA,
     VALUE_ALIASES,
 )
 from analysis.log.dates import parse_as_of, parse_timestamps
-from analysis.log.export import write_csv
-from analysis.log.reader import NotAComplaintLog, RawLog, read_log
+from analysis.log.problems import REASONS, Problems, as_read
+from analysis.log.reader import RawLog, read_log
+from analysis.log.timeline import check_timeline
 
-#: Problem code -> the short label used when counting rejections.
-REASONS: dict[str, str] = {
-    "malformed_row": "row does not fit the header (more fields)",
-    "duplicate_id": "duplicate complaint id",
-    "missing_required": "required field is empty",
-    "unknown_value": "value not in the allowed list",
-    "bad_date": "not a readable date",
-    "us_date": "US-style (month-first) date",
-    "ambiguous_date": "ambiguous date",
-    "before_2000": "date before 2000 (a typo in the year?)",
-    "after_extract": "date after the extract date",
-    "report_before_received": "reported by the organisation before it received the complaint",
-    "response_before_report": "platform answered before the report to it",
-    "removal_before_report": "content came down before the report to the platform",
-    "outcome_contradiction": "outcome contradicts the timestamps",
-}
-
-PROBLEM_COLUMNS = ["source_row", "complaint_id", "column", "code", "reason", "value"]
 _CATEGORY_SEPARATORS = r"[;,|]"
 _FULL_SCHEMA_CHECK_ROWS = 100_000  # above this, pandera re-checks a random sample of ...
 _SCHEMA_SAMPLE_ROWS = 20_000  # ... this many rows (the checks above cover every row)
@@ -114,65 +90,6 @@ def _unknown_reason(name: str, raw: str) -> str:
     return f"{raw!r} is not an allowed {label} ({', '.join(values)}){hint}"
 
 
-def _as_read(raw: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
-    """Arrow text columns (see :func:`read_log`'s ``arrow_text``) as Python strings, empty cells None:
-    rejected rows and their values then read the same however the log was read."""
-    if isinstance(raw, pd.Series):
-        if not isinstance(raw.dtype, pd.ArrowDtype):
-            return raw
-        return pd.Series(raw.to_numpy(dtype=object, na_value=None), index=raw.index, name=raw.name)
-    out = raw.copy()
-    for name in raw.columns:
-        out[name] = _as_read(raw[name])
-    return out
-
-
-def _cell_text(values: pd.Series) -> np.ndarray:
-    """Raw cells as the text shown beside a problem: an empty cell (None, NaN) shows as ''."""
-    cells = _as_read(values)
-    return cells.astype(object).where(cells.notna(), "").astype(str).to_numpy()
-
-
-class _Problems:
-    """Collects problems as small frames, one per check, so that 1M-row logs stay vectorised."""
-
-    def __init__(self, raw: pd.DataFrame, ids: pd.Series) -> None:
-        self.raw = raw
-        self.ids = ids
-        self.parts: list[pd.DataFrame] = []
-
-    def add(self, mask: pd.Series, column: str, code: str, reason: str | pd.Series) -> None:
-        mask = mask.fillna(False).astype(bool)
-        if not mask.any():
-            return
-        index = mask.index[mask]
-        reasons = reason[mask] if isinstance(reason, pd.Series) else reason
-        self.parts.append(
-            pd.DataFrame(
-                {
-                    "source_row": index,
-                    "complaint_id": self.ids[mask].to_numpy(),
-                    "column": column,
-                    "code": code,
-                    "reason": reasons,
-                    "value": _cell_text(self.raw[column][mask]) if column in self.raw else "",
-                }
-            )
-        )
-
-    def frame(self) -> pd.DataFrame:
-        if not self.parts:
-            return pd.DataFrame(columns=PROBLEM_COLUMNS).astype({"source_row": int})
-        out = pd.concat(self.parts, ignore_index=True)
-        order = {code: i for i, code in enumerate(REASONS)}
-        return (
-            out.assign(_o=out["code"].map(order))
-            .sort_values(["source_row", "_o"], kind="stable")
-            .drop(columns="_o")
-            .reset_index(drop=True)[PROBLEM_COLUMNS]
-        )
-
-
 def _text(raw: pd.DataFrame, name: str) -> pd.Series:
     """A text column stripped, with empty cells as missing; absent optional columns are all missing."""
     if name not in raw:
@@ -213,7 +130,7 @@ class _Distinct:
         return self.take([v is None for v in self.values], missing=True)
 
 
-def _check_duplicates(raw: pd.DataFrame, ids: pd.Series, problems: _Problems) -> None:
+def _check_duplicates(raw: pd.DataFrame, ids: pd.Series, problems: Problems) -> None:
     """Exact copies of a row: keep the first, reject the copies. Different rows sharing an id: reject all."""
     present = ids.notna()
     # Distinct hashes mean distinct ids (equal ids hash equally): on a million ids, hashing and
@@ -225,7 +142,7 @@ def _check_duplicates(raw: pd.DataFrame, ids: pd.Series, problems: _Problems) ->
     if not dup.any():
         return
     reasons = pd.Series(None, index=ids.index, dtype=object)
-    for cid, group in _as_read(raw[dup]).astype(str).groupby(ids[dup], sort=False):
+    for cid, group in as_read(raw[dup]).astype(str).groupby(ids[dup], sort=False):
         first = group.index[0]
         if len(group.drop_duplicates()) == 1:
             for row in group.index[1:]:
@@ -237,7 +154,7 @@ def _check_duplicates(raw: pd.DataFrame, ids: pd.Series, problems: _Problems) ->
     problems.add(reasons.notna(), "complaint_id", "duplicate_id", reasons)
 
 
-def _categorical(column: _Distinct, name: str, problems: _Problems) -> pd.Series:
+def _categorical(column: _Distinct, name: str, problems: Problems) -> pd.Series:
     vocab = _vocabulary(name)
     canonical = [None if v is None else vocab.get(_norm(v)) for v in column.values]
     unknown = [v is not None and c is None for v, c in zip(column.values, canonical, strict=True)]
@@ -252,7 +169,7 @@ def _categorical(column: _Distinct, name: str, problems: _Problems) -> pd.Series
     return column.take(canonical)
 
 
-def _categories(column: _Distinct, problems: _Problems) -> pd.Series:
+def _categories(column: _Distinct, problems: Problems) -> pd.Series:
     vocab = _vocabulary("categories")
     order = {c: i for i, c in enumerate(CATEGORIES)}
     canonical: list[str | None] = []
@@ -276,7 +193,7 @@ def _categories(column: _Distinct, problems: _Problems) -> pd.Series:
     return column.take(canonical)
 
 
-def _timestamp(raw: pd.DataFrame, name: str, problems: _Problems) -> tuple[pd.Series, pd.Series]:
+def _timestamp(raw: pd.DataFrame, name: str, problems: Problems) -> tuple[pd.Series, pd.Series]:
     """Parsed timestamps and, for the required-field check, which cells were empty."""
     if name not in raw:
         return pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]"), pd.Series(
@@ -300,7 +217,7 @@ def validate_frame(raw_log: RawLog, as_of: pd.Timestamp) -> ValidationResult:
     """Validate a log already read by :func:`analysis.log.reader.read_log`."""
     raw = raw_log.frame
     ids = _text(raw, "complaint_id")
-    problems = _Problems(raw, ids)
+    problems = Problems(raw, ids)
 
     distinct = {
         f.name: _Distinct(raw, f.name) for f in FIELDS if f.dtype in ("category", "categories")
@@ -332,7 +249,7 @@ def validate_frame(raw_log: RawLog, as_of: pd.Timestamp) -> ValidationResult:
         reasons = pd.Series(raw_log.malformed, dtype=object).reindex(raw.index)
         problems.add(reasons.notna(), "(whole row)", "malformed_row", reasons)
     _check_duplicates(raw, ids, problems)
-    _check_timeline(clean, as_of, problems)
+    check_timeline(clean, as_of, problems)
 
     found = problems.frame()
     bad_rows = pd.Index(found["source_row"].unique())
@@ -349,7 +266,7 @@ def validate_frame(raw_log: RawLog, as_of: pd.Timestamp) -> ValidationResult:
         valid=valid,
         rejected=found,
         # (an empty .loc costs ~30 ms on a million rows; the empty frame is the same)
-        rejected_rows=_as_read(
+        rejected_rows=as_read(
             raw.loc[bad_rows] if len(bad_rows) else raw.iloc[:0].set_axis(bad_rows)
         ),
         rows_read=len(raw),
@@ -359,92 +276,6 @@ def validate_frame(raw_log: RawLog, as_of: pd.Timestamp) -> ValidationResult:
         ignored_columns=raw_log.ignored_columns,
         blank_rows=raw_log.blank_rows,
     )
-
-
-def _check_timeline(clean: dict[str, pd.Series], as_of: pd.Timestamp, problems: _Problems) -> None:
-    received, reported = clean["received_at"], clean["reported_at"]
-    response, removed = clean["first_response_at"], clean["removed_at"]
-    # As categoricals, the comparisons below cost a few ms each on a million rows, not ~30 ms.
-    outcome = clean["outcome"].astype("category")
-    reporter = clean["reported_by"].astype("category")
-
-    for name in TIMESTAMP_COLUMNS:
-        problems.add(
-            clean[name] < EARLIEST_DATE,
-            name,
-            "before_2000",
-            f"{name} is before {EARLIEST_DATE:%Y-%m-%d}: a typo in the year? "
-            "A date must fall between 2000-01-01 and the extract date",
-        )
-        later = clean[name] > as_of
-        problems.add(
-            later,
-            name,
-            "after_extract",
-            f"{name} is after the extract date {as_of:%Y-%m-%d %H:%M}; correct the date or the extract date",
-        )
-    # A school or member may report a post before complaining to us; we cannot report before we
-    # hear, not even earlier on the same day (the contract's REPORT_BEFORE_RECEIPT_TOLERANCE).
-    problems.add(
-        (reporter == "organisation") & (reported < received - REPORT_BEFORE_RECEIPT_TOLERANCE),
-        "reported_at",
-        "report_before_received",
-        "reported to the platform by the organisation before the organisation received the complaint",
-    )
-    problems.add(
-        response < reported,
-        "first_response_at",
-        "response_before_report",
-        "the platform's first response is dated before the report to the platform",
-    )
-    problems.add(
-        removed < reported,
-        "removed_at",
-        "removal_before_report",
-        "the removal is dated before the report to the platform",
-    )
-    taken_down = outcome.isin(list(TAKEN_DOWN))
-    rules = [
-        (
-            taken_down & removed.isna(),
-            "removed_at",
-            "outcome is {o!r} but no removal time is given",
-        ),
-        (
-            outcome.notna() & ~taken_down & removed.notna(),
-            "removed_at",
-            "a removal time is given but the outcome is {o!r}",
-        ),
-        (
-            (outcome == "no response") & response.notna(),
-            "first_response_at",
-            "outcome is 'no response' but a platform response time is given",
-        ),
-        (
-            (outcome == "no breach found") & response.isna(),
-            "first_response_at",
-            "outcome 'no breach found' needs the date the platform answered (first_response_at)",
-        ),
-        (
-            reported.isna() & outcome.notna() & (outcome != "pending"),
-            "reported_at",
-            "outcome is {o!r} but the post was never reported to the platform (reported_at is empty)",
-        ),
-        (
-            reported.isna() & (response.notna() | removed.notna()),
-            "reported_at",
-            "a platform response or removal is recorded but no report to the platform",
-        ),
-    ]
-    for mask, column, template in rules:
-        mask = mask.fillna(False)
-        if "{o" in template:
-            reason = (
-                clean["outcome"][mask].map(lambda o, t=template: t.format(o=o)).reindex(mask.index)
-            )
-            problems.add(mask, column, "outcome_contradiction", reason)
-        else:
-            problems.add(mask, column, "outcome_contradiction", template)
 
 
 def validate(raw_log: RawLog, as_of: str | pd.Timestamp | None = None) -> ValidationResult:
@@ -466,67 +297,3 @@ def validate_file(path: str | Path, as_of: str | pd.Timestamp | None = None) -> 
 def _import_schema_checks() -> None:
     with contextlib.suppress(ImportError):  # a pandera without this module imports on first use
         importlib.import_module("pandera.backends.pandas.builtin_checks")
-
-
-def write_outputs(result: ValidationResult, out_dir: Path) -> dict[str, Path]:
-    """Write the valid rows and every rejected row (one line per problem, with its raw values),
-    through :mod:`analysis.log.export`: log text may hold formulas and line breaks."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stem = result.path.stem if result.path else "log"
-    paths = {"valid": out_dir / f"{stem}.valid.csv", "rejected": out_dir / f"{stem}.rejected.csv"}
-    write_csv(result.valid, paths["valid"], index=True, date_format="%Y-%m-%d %H:%M:%S")
-    raw = result.rejected_rows.add_prefix("raw: ")
-    detail = result.rejected.drop(columns="value").join(raw, on="source_row")
-    write_csv(detail, paths["rejected"])
-    return paths
-
-
-def summary_text(result: ValidationResult) -> str:
-    lines = [
-        f"Validated {result.path} (sha256 {result.sha256[:12] if result.sha256 else '-'})",
-        f"  extract date  {result.as_of:%Y-%m-%d %H:%M}",
-        f"  rows read     {result.rows_read:>8,}",
-        f"  valid         {result.n_valid:>8,}",
-        f"  rejected      {result.n_rejected:>8,}",
-    ]
-    if result.blank_rows:
-        lines.append(f"  (blank lines skipped: {result.blank_rows:,})")
-    if result.ignored_columns:
-        lines.append(f"  columns not in the contract, ignored: {', '.join(result.ignored_columns)}")
-    counts = result.counts_by_reason()
-    if not counts.empty:
-        lines.append("Rejected rows by reason (a row may have several):")
-        width = max(counts["reason"].str.len())
-        lines += [f"  {r.reason:<{width}}  {r.rows:>6,}" for r in counts.itertuples()]
-    return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m analysis validate",
-        description="Check a complaint log against the contract; keep every rejected row with its reason.",
-    )
-    parser.add_argument("log", type=Path, help="complaint log: CSV (UTF-8), Excel .xlsx or Parquet")
-    parser.add_argument("--as-of", help="extract date (yyyy-mm-dd or dd/mm/yyyy); default: now")
-    parser.add_argument(
-        "--out-dir",
-        type=Path,
-        default=REPORTS_DIR / "validation",
-        help="where the valid and rejected rows are written (default: reports/validation)",
-    )
-    parser.add_argument(
-        "--allow-rejected", action="store_true", help="exit 0 even when rows were rejected"
-    )
-    args = parser.parse_args(argv)
-    try:
-        result = validate_file(args.log, args.as_of)
-    except (NotAComplaintLog, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(summary_text(result))
-    paths = write_outputs(result, args.out_dir)
-    print(f"Valid rows:    {paths['valid']}")
-    print(
-        f"Rejected rows: {paths['rejected']} ({len(result.rejected):,} problems in {result.n_rejected:,} rows)"
-    )
-    return 1 if result.n_rejected and not args.allow_rejected else 0
