@@ -45,12 +45,12 @@ class TdbParameters(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     tdb_dataset: str = Field(
-        default="", description="ingested TDB folder; empty = the real fixture rows"
+        default="", description="ingested TDB folder (empty: the real fixture rows)"
     )
     tdb_from: dt.date | None = Field(default=None, description="first application day")
     tdb_to: dt.date | None = Field(default=None, description="last application day")
     tdb_preset: Literal["", *PRESETS] = Field(  # type: ignore[valid-type]
-        default="", description="category preset; empty = all categories"
+        default="", description="category preset (empty: all categories)"
     )
     tdb_engine: Literal["duckdb", "spark"] = Field(default="duckdb", description="engine")
 
