@@ -12,7 +12,8 @@ import pandas as pd
 
 from analysis.measures.response_times import complaint_times, kaplan_meier
 from analysis.publish.charts import Chart, bar_chart, km_chart
-from analysis.publish.tables import fmt_pct, published_counts
+from analysis.publish.release import Release
+from analysis.publish.tables import COMPLAINTS, published_counts
 from analysis.report import story
 from analysis.report.inputs import BriefingInputs
 
@@ -60,13 +61,14 @@ def bars_of(data: BriefingInputs, column: str) -> pd.Series:
     return bars.set_index("label")["complaints"].rename_axis(column)
 
 
-def categories_chart(data: BriefingInputs) -> Chart:
-    """Complaints naming each kind of abuse (several may apply), published counts only."""
+def categories_chart(data: BriefingInputs, release: Release | None = None) -> Chart:
+    """Complaints naming each kind of abuse (several may apply), counts as ``release`` publishes
+    them (no total: the counts do not add up to the complaints)."""
     threshold = data.params.suppression_threshold
     cats = bars_of(data, "category")
-    bars = published_counts(cats, threshold).sort_values(
-        "count", ascending=False, na_position="last"
-    )
+    bars = published_counts(
+        cats, threshold, release=release, name="Complaints naming each kind of abuse", totals=False
+    ).sort_values("count", ascending=False, na_position="last")
     return bar_chart(
         bars,
         "label",
@@ -82,14 +84,27 @@ def categories_chart(data: BriefingInputs) -> Chart:
     )
 
 
-def deadline_chart(data: BriefingInputs) -> Chart:
-    """Share of reported posts removed within each deadline from 1 hour to 30 days, all platforms."""
+def deadline_chart(data: BriefingInputs, release: Release | None = None) -> Chart:
+    """Share of reported posts removed within each deadline from 1 hour to 30 days, all platforms.
+
+    The bars are shares at published resolution (:meth:`Release.share_points`): whole
+    percentages, ``[c]`` where the posts removed, or not removed, would number fewer than the
+    threshold; the chart's data file carries no count.
+    """
     threshold = data.params.suppression_threshold
+    release = release or Release(threshold)
     sens = pd.DataFrame(data.headline["charts"]["removal_deadlines"])
     sens = sens[sens["share_within"].notna() & (sens["at_risk"] >= threshold)]
     sens = sens.assign(deadline=[story.deadline_words(h) for h in sens["deadline_hours"]])
+    reported = data.headline["totals"]["reported"]
+    sens = release.share_points(
+        sens.assign(n=reported),
+        n="n",
+        share="share_within",
+        keep=["deadline", "deadline_hours"],
+    )
     return bar_chart(
-        sens.reset_index(drop=True),
+        sens,
         "deadline",
         "share_within",
         lower="lower",
@@ -101,7 +116,7 @@ def deadline_chart(data: BriefingInputs) -> Chart:
         f"N = {story.fmt_small(data.headline['totals']['reported'], threshold)} reported posts",
         source=data.source,
         alt="Bar chart of the share of reported posts removed within each deadline. "
-        + "; ".join(f"{r.deadline}: {fmt_pct(r.share_within)}" for r in sens.itertuples()),
+        + "; ".join(f"{r.deadline}: {r.label_text}" for r in sens.itertuples()),
         axis_label="Share removed within the deadline",
         name="deadline-sensitivity",
     )
@@ -112,12 +127,19 @@ def counts_by(data: BriefingInputs, column: str) -> pd.DataFrame:
     return bars_of(data, column).to_frame("Complaints")
 
 
-def monthly_chart(data: BriefingInputs) -> Chart:
-    """Complaints by month received, published counts; the title names the highest plotted bar."""
+def monthly_chart(data: BriefingInputs, release: Release | None = None) -> Chart:
+    """Complaints by month received, counts as ``release`` publishes them (months add up to the
+    complaints); the title names the highest plotted bar."""
     threshold = data.params.suppression_threshold
     months = pd.DataFrame(data.headline["monthly"]["months"])
-    labels = [pd.Timestamp(m).strftime("%B %Y") for m in months["month"]]
-    bars = published_counts(pd.Series(months["complaints"].to_numpy(), index=labels), threshold)
+    labels = pd.Index([pd.Timestamp(m).strftime("%B %Y") for m in months["month"]], name="Month")
+    bars = published_counts(
+        pd.Series(months["complaints"].to_numpy(), index=labels),
+        threshold,
+        release=release,
+        name="Complaints by month received",
+        population=COMPLAINTS,
+    )
     return bar_chart(
         bars,
         "label",

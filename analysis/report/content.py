@@ -16,7 +16,15 @@ from markupsafe import Markup
 
 from analysis.config import EXTERNAL_DIR
 from analysis.measures.response_times import ALL_GROUPS
-from analysis.publish.tables import counts_html, fmt_count, fmt_date, league_table, table_html
+from analysis.publish.disclosure import TOTAL
+from analysis.publish.release import Release
+from analysis.publish.tables import (
+    COMPLAINTS,
+    counts_html,
+    fmt_date,
+    league_table,
+    table_html,
+)
 from analysis.report import briefing_charts, findings_tables, story
 from analysis.report.inputs import BriefingInputs
 from analysis.report.params import AUDIENCE_LABELS, AUDIENCE_TITLES
@@ -37,19 +45,28 @@ def _html(table: object) -> Markup:
     return Markup(table._repr_html_())
 
 
-def _provenance(data: BriefingInputs) -> Markup:
+#: Rows of the annex's row counts, which add up to the rows read.
+REJECTED, USED = "Rows rejected by validation", "Rows used"
+
+
+def _provenance(data: BriefingInputs, release: Release) -> Markup:
+    """The annex's provenance table; its row counts are a table of ``release`` (rows read is its
+    total), so a tiny selection reads "Rows used [c]", not a count of 1 to threshold - 1."""
     prov = data.headline["provenance"]
+    parts = pd.Series(
+        {
+            REJECTED: int(prov["rows_rejected"]),
+            **{f"Valid rows left out: {why}": int(n) for why, n in data.out_of_selection.items()},
+            USED: int(prov["rows_used"]),
+        }
+    )
+    counts = release.table("annex rows", parts.rename_axis("Rows").to_frame("Rows")).frame
     rows = [
         ("Complaint log", prov["file"]),
         ("SHA-256", prov["sha256"]),
         ("Extract date", fmt_date(prov["as_of"])),
-        ("Rows read", fmt_count(prov["rows_read"])),
-        ("Rows rejected by validation", fmt_count(prov["rows_rejected"])),
-        *[
-            (f"Valid rows left out: {why}", fmt_count(n))
-            for why, n in data.out_of_selection.items()
-        ],
-        ("Rows used", fmt_count(prov["rows_used"])),
+        ("Rows read", str(counts.loc[TOTAL, "Rows"])),
+        *[(label, str(counts.loc[label, "Rows"])) for label in parts.index],
         ("Code version", data.code_version),
         *[
             (f"Parameter {k}", ", ".join(map(str, v)) if isinstance(v, list) else str(v))
@@ -71,8 +88,12 @@ def _provenance(data: BriefingInputs) -> Markup:
     )
 
 
-def findings_tables_html(h: dict, threshold: int, source: str) -> dict[str, object]:
-    """The tables of the headline/2 findings (outcomes, league, by reporter, median sensitivity)."""
+def findings_tables_html(
+    h: dict, threshold: int, source: str, release: Release | None = None
+) -> dict[str, object]:
+    """The tables of the headline/2 findings (outcomes, league, by reporter, median sensitivity),
+    all published in ``release`` (the briefing's)."""
+    release = release or Release(threshold)
     return {
         "outcomes_platform": findings_tables.outcomes_table(
             h["outcomes_by_platform"],
@@ -80,9 +101,10 @@ def findings_tables_html(h: dict, threshold: int, source: str) -> dict[str, obje
             "Platform",
             source,
             threshold,
+            release,
         ),
         "removal_league": findings_tables.removal_league_table(
-            h["removal_league"], source, threshold
+            h["removal_league"], source, threshold, release
         ),
         "outcomes_reporter": findings_tables.outcomes_table(
             h["outcomes_by_reporter"],
@@ -90,12 +112,14 @@ def findings_tables_html(h: dict, threshold: int, source: str) -> dict[str, obje
             "Reported by",
             source,
             threshold,
+            release,
         ),
         "median_sensitivity": findings_tables.median_sensitivity_table(
             h["median_sensitivity"],
             [ALL_GROUPS, *story.named_platforms(h, threshold)[: briefing_charts.MAX_LINES]],
             source,
             threshold,
+            release,
         ),
     }
 
@@ -106,14 +130,9 @@ def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, obj
     h = data.headline
     threshold = p.suppression_threshold
     published = pd.read_csv(EXTERNAL_DIR / "teacher_online_abuse_figures.csv")
-    options = [story.option_context(h, rule, threshold, data.source) for rule in data.rules]
-    # The rules stage's documented criterion (analysis.rules.options), never the order of a list.
-    preference = choose_preferred(pd.DataFrame(h["rules"]), data.rules)
-    charts = {"response": briefing_charts.response_chart(data)}
-    charts["deadline"] = briefing_charts.deadline_chart(data)
-    if p.audience == "union":
-        charts["categories"] = briefing_charts.categories_chart(data)
-    charts["monthly"] = briefing_charts.monthly_chart(data)
+    # One release for everything this briefing publishes: tables of one population get one
+    # suppression pattern, and no [c] can be worked out from the rest (analysis.publish.release).
+    release = Release(threshold)
     tables = {
         "league": league_table(
             h["platforms"],
@@ -121,13 +140,16 @@ def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, obj
             data.source,
             threshold,
             all_label=ALL_GROUPS,
-        ),
-        "options": story.options_table(
-            h, data.rules, threshold, data.source, preferred=preference.preferred
+            release=release,
         ),
         **{
             column: counts_html(
-                briefing_charts.counts_by(data, column), caption, data.source, threshold
+                briefing_charts.counts_by(data, column),
+                caption,
+                data.source,
+                threshold,
+                release=release,
+                population=COMPLAINTS,
             )
             for column, caption in (
                 ("nation", "Complaints by nation"),
@@ -136,7 +158,22 @@ def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, obj
             )
         },
     }
-    tables.update(findings_tables_html(h, threshold, data.source))
+    options = [
+        story.option_context(h, rule, threshold, data.source, release) for rule in data.rules
+    ]
+    # The rules stage's documented criterion (analysis.rules.options), never the order of a list.
+    preference = choose_preferred(pd.DataFrame(h["rules"]), data.rules)
+    tables["options"] = story.options_table(
+        h, data.rules, threshold, data.source, preferred=preference.preferred, release=release
+    )
+    tables.update(findings_tables_html(h, threshold, data.source, release))
+    charts = {"response": briefing_charts.response_chart(data)}
+    charts["deadline"] = briefing_charts.deadline_chart(data, release)
+    if p.audience == "union":
+        charts["categories"] = briefing_charts.categories_chart(data, release)
+    charts["monthly"] = briefing_charts.monthly_chart(data, release)
+    provenance = _provenance(data, release)
+    release.check()
     return {
         "p": p,
         "r": h,
@@ -152,7 +189,7 @@ def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, obj
         "options": options,
         "charts": {k: Markup(c.to_html()) for k, c in charts.items()},
         "tables": {k: _html(t) for k, t in tables.items()},
-        "provenance": _provenance(data),
+        "provenance": provenance,
         "background": published[published["source"] == BACKGROUND_SOURCE].iloc[0].to_dict(),
         "small": lambda n: story.fmt_small(n, threshold),
         "osa": next(r for r in load_rules() if r.id == IN_FORCE_DUTY),

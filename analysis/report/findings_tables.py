@@ -1,8 +1,9 @@
 """The findings tables of both briefings, from the results model's new fields, disclosure-controlled.
 
-Counts go through :func:`analysis.publish.disclosure.publish_table` (primary and secondary
-suppression); a share is printed only beside a count that is published, so a percentage or its
-interval never gives a ``[c]`` away. Row labels are the model's own (platforms, who reported).
+Counts and shares go through the briefing's :class:`~analysis.publish.release.Release`, with
+every other table of the briefing: a share is printed only beside a count that is published and
+when :meth:`Release.share` allows it, so a percentage or its interval never gives a ``[c]`` away.
+Row labels are the model's own (platforms, who reported).
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from analysis.publish.disclosure import CONFIDENTIAL, NOT_AVAILABLE, footnote, publish_table
+from analysis.publish.disclosure import CONFIDENTIAL, NOT_AVAILABLE, TOTAL, footnote
+from analysis.publish.release import Release
 from analysis.publish.tables import (
     HtmlTable,
-    fmt_count,
     fmt_hours,
     fmt_median_ci,
     fmt_pct,
-    fmt_share_ci,
     table_html,
 )
 
@@ -32,18 +32,24 @@ OUTCOME_COLUMNS: dict[str, str] = {
 }
 
 
-def _share(entry: Mapping | None) -> str:
-    return fmt_share_ci(entry) if entry else NOT_AVAILABLE
+def _pct(entry: Mapping[str, object] | None) -> str:
+    return fmt_pct(entry["share"]) if entry else NOT_AVAILABLE
 
 
 def outcomes_table(
-    rows: Sequence[Mapping], caption: str, label: str, source: str, threshold: int
+    rows: Sequence[Mapping],
+    caption: str,
+    label: str,
+    source: str,
+    threshold: int,
+    release: Release | None = None,
 ) -> HtmlTable:
     """What became of reported complaints, one row per group: counts with the share of reported.
 
-    The counts (each outcome, by group, with totals) are suppressed as one table; a cell's
-    percentage is printed only when its count is.
+    The counts (each outcome, by group, with totals) are a table of ``release``; a cell's
+    percentage is printed only when its count and its row's total are, and the release allows it.
     """
+    release = release or Release(threshold)
     groups = [r for r in rows if r["reported"] > 0]
     pooled = [r for r in groups if r["group"] in ("All platforms", "Everyone")]
     parts = [r for r in groups if r not in pooled]
@@ -54,16 +60,20 @@ def outcomes_table(
         index=pd.Index([r["group"] for r in parts], name=label),
         columns=list(columns.values()),
     )
-    published = publish_table(counts, threshold=threshold)
+    published = release.table(caption, counts)
     frame = published.frame.copy().astype(object)
     by_group = {r["group"]: r for r in parts}
     total_row = pooled[0] if pooled else None
+    row_total = TOTAL if TOTAL in frame.columns else frame.columns[-1]
     for name in frame.index:
         row = by_group.get(name, total_row)
+        if row is None or published.suppressed.loc[name, row_total]:
+            continue
         for key, column in columns.items():
-            if row is None or published.suppressed.loc[name, column]:
+            if published.suppressed.loc[name, column]:
                 continue
-            frame.loc[name, column] = f"{frame.loc[name, column]} ({fmt_pct(row[key]['share'])})"
+            share = release.share(row[key], n=row["reported"], fmt=_pct)
+            frame.loc[name, column] = f"{frame.loc[name, column]} ({share})"
     notes = [
         "Complaints reported to the platform before the extract date; in brackets, the share of "
         "the row's reported complaints. 'Not answered by the extract date': no answer of any kind "
@@ -74,16 +84,34 @@ def outcomes_table(
     return table_html(frame, caption, notes, index_name=label)
 
 
-def removal_league_table(rows: Sequence[Mapping], source: str, threshold: int) -> HtmlTable:
+def removal_league_table(
+    rows: Sequence[Mapping], source: str, threshold: int, release: Release | None = None
+) -> HtmlTable:
     """Platforms in the model's order (most taken down first), with the 48-hour share.
 
-    A platform with fewer than ``threshold`` complaints reported is listed last with its figures
-    as [c]: its place in the order would say something about its few complaints.
+    The complaints reported per platform are a table of ``release``; a platform whose count
+    reads [c] is listed last with every figure [c] (its place in the order would say something
+    about its few complaints), and each share goes through :meth:`Release.share`.
     """
-    shown = [r for r in rows if r["reported"] >= threshold]
-    hidden = [r for r in rows if r["reported"] < threshold]
+    release = release or Release(threshold)
+    counts = pd.DataFrame(
+        {"Reported": [int(r["reported"]) for r in rows]},
+        index=pd.Index([r["platform"] for r in rows], name="Platform"),
+    )
+    published = release.table("Which platforms took posts down: reported", counts)
+    hidden_names = set(published.suppressed.index[published.suppressed["Reported"]])
+    shown = [r for r in rows if r["platform"] not in hidden_names]
+    hidden = [r for r in rows if r["platform"] in hidden_names]
+
+    def share(entry: Mapping | None, n: int) -> str:
+        return release.share(entry, n=n) if entry else NOT_AVAILABLE
+
     cells = [
-        [fmt_count(r["reported"]), _share(r["taken_down"]), _share(r["removed_within_48h"])]
+        [
+            str(published.frame.loc[r["platform"], "Reported"]),
+            share(r["taken_down"], r["reported"]),
+            share(r["removed_within_48h"], r["reported"]),
+        ]
         for r in shown
     ] + [[CONFIDENTIAL] * 3 for _ in hidden]
     frame = pd.DataFrame(
@@ -105,10 +133,16 @@ def removal_league_table(rows: Sequence[Mapping], source: str, threshold: int) -
 
 
 def median_sensitivity_table(
-    rows: Sequence[Mapping], groups: Sequence[str], source: str, threshold: int
+    rows: Sequence[Mapping],
+    groups: Sequence[str],
+    source: str,
+    threshold: int,
+    release: Release | None = None,
 ) -> HtmlTable:
     """Each median counting answered complaints only (as platforms publish) beside our estimate,
-    for the ``groups`` named (e.g. all platforms and the largest few), first answer and removal."""
+    for the ``groups`` named (e.g. all platforms and the largest few), first answer and removal.
+    Its counts go through ``release`` (:meth:`Release.count`)."""
+    release = release or Release(threshold)
     cells, index = [], []
     for r in sorted(
         rows,
@@ -122,12 +156,13 @@ def median_sensitivity_table(
         clock = "first answer" if r["clock"] == "response" else "removal"
         index.append(f"{r['group']}, {clock}")
         answered_only = r["events_only_median_hours"]
+        events = release.count(r["events"], key=("with the event", r["group"], r["clock"]))
         cells.append(
             [
-                fmt_count(r["reported"]),
-                fmt_count(r["events"]) if r["events"] >= threshold else CONFIDENTIAL,
+                release.count(r["reported"], key=("reported", r["group"])),
+                events,
                 fmt_median_ci(r["km_median"]),
-                (CONFIDENTIAL if r["events"] < threshold else fmt_hours(answered_only)),
+                CONFIDENTIAL if events == CONFIDENTIAL else fmt_hours(answered_only),
             ]
         )
     frame = pd.DataFrame(

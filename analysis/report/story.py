@@ -16,14 +16,14 @@ import pandas as pd
 from markupsafe import Markup
 
 from analysis.measures.response_times import ALL_GROUPS
-from analysis.publish.disclosure import TOTAL, PublishedTable, footnote, publish_table
+from analysis.publish.disclosure import CONFIDENTIAL, TOTAL, PublishedTable, footnote
+from analysis.publish.release import Release
 from analysis.publish.tables import (
     NOT_REACHED,
     HtmlTable,
     fmt_count,
     fmt_hours,
     fmt_pct,
-    fmt_share_ci,
     published_html,
     table_html,
 )
@@ -109,9 +109,9 @@ def plotted_week_shares(plotted: pd.DataFrame, group: str = "platform") -> list[
     """
     out = []
     for name, curve in plotted.groupby(group, sort=False):
-        if curve["timeline"].max() < WEEK_HOURS:
+        if curve["hours"].max() < WEEK_HOURS:
             continue
-        upto = curve[curve["timeline"] <= WEEK_HOURS].sort_values("timeline")
+        upto = curve[curve["hours"] <= WEEK_HOURS].sort_values("hours")
         out.append((str(name), 0.0 if upto.empty else float(upto["share"].iloc[-1])))
     return sorted(out, key=lambda r: -r[1])
 
@@ -160,6 +160,7 @@ def peak_title(bars: pd.DataFrame) -> str:
 
 def deadline_title(plotted: pd.DataFrame) -> str:
     """Title of the deadline-sensitivity chart from its plotted bars: the 24-hour bar, else the last."""
+    plotted = plotted[plotted["share_within"].notna()]  # a bar that reads [c] has no share
     if plotted.empty:
         return "Too few reported posts followed long enough to show removal by deadline"
     day = plotted[plotted["deadline_hours"] == 24]
@@ -217,7 +218,9 @@ OUTCOMES: dict[str, tuple[str, str]] = {
 OTHER_PLATFORMS = "Other platforms (combined)"
 
 
-def rule_counts(headline: Mapping, rule_id: str, threshold: int) -> PublishedTable | None:
+def rule_counts(
+    headline: Mapping, rule_id: str, threshold: int, release: Release | None = None
+) -> PublishedTable | None:
     """Compliant, breached and undetermined by platform for one scored rule, disclosure-controlled.
 
     Every figure a briefing gives for the rule (table, prose, summary) is read from this one
@@ -228,6 +231,10 @@ def rule_counts(headline: Mapping, rule_id: str, threshold: int) -> PublishedTab
     "Other platforms (combined)" row rather than dropped, so that the table's total is the total
     the prose gives; that row goes through disclosure control like any other. None when the
     rule was not scored.
+
+    The table is published in ``release`` (the briefing's one release; a new one when None), so
+    the tables of options with the same scope get one suppression pattern and cannot be
+    subtracted from each other; asking again for the same rule returns the same table.
     """
     rows = [
         r
@@ -245,7 +252,8 @@ def rule_counts(headline: Mapping, rule_id: str, threshold: int) -> PublishedTab
         data.append([sum(int(r[k]) for r in pooled) for k in keys])
         index.append(OTHER_PLATFORMS)
     counts = pd.DataFrame(data, index=pd.Index(index, name="Platform"), columns=list(OUTCOMES))
-    return publish_table(counts, threshold=threshold)
+    release = release or Release(threshold)
+    return release.table(f"{rule_id}: complaints by platform", counts)
 
 
 def _total_key(table: PublishedTable) -> object:
@@ -267,15 +275,19 @@ def said_total(table: PublishedTable, column: str, threshold: int) -> str | None
     return f"fewer than {threshold}" if table.primary.loc[key, column] else None
 
 
-def rule_outcome(headline: Mapping, rule_id: str, threshold: int) -> dict | None:
+def rule_outcome(
+    headline: Mapping, rule_id: str, threshold: int, release: Release | None = None
+) -> dict | None:
     """What a template may say of a scored rule's outcome, all platforms together.
 
     ``total``: complaints in scope (or None); ``said``: [(figure, words)] for each outcome the
     table publishes; ``rest``: words of outcomes suppressed as complements, which get no figure
     ("the rest"); ``km``: the Kaplan-Meier share within the deadline when it rests on enough
-    complaints, else None. None when the rule was not scored.
+    complaints and ``release`` does not make it ``[c]``, else None. None when the rule was not
+    scored.
     """
-    table = rule_counts(headline, rule_id, threshold)
+    release = release or Release(threshold)
+    table = rule_counts(headline, rule_id, threshold, release)
     total = rule_total(headline, rule_id)
     if table is None or total is None:
         return None
@@ -286,6 +298,7 @@ def rule_outcome(headline: Mapping, rule_id: str, threshold: int) -> dict | None
     km = None
     if total.get("km_share") is not None and total["in_scope"] >= threshold:
         km = {k: total[f"km_{k}"] for k in ("share", "lower", "upper")}
+        km = None if release.share(km, n=total["in_scope"]) == CONFIDENTIAL else km
     return {
         "total": said_total(table, TOTAL, threshold),
         "said": said,
@@ -303,34 +316,39 @@ def options_table(
     threshold: int,
     source: str,
     preferred: str | None = None,
+    release: Release | None = None,
 ) -> HtmlTable:
     """One row per option: deadline, complaints in scope, breached, share within the deadline.
 
     Scopes overlap between rules, so there is no total row. A scored rule's counts are those its
     disclosure-controlled table (:func:`rule_counts`) publishes, so the union's briefing and the
-    minister's give the same figures and the same [c]; an unscored rule's count stands alone.
+    minister's give the same figures and the same [c]; an unscored rule's count goes through
+    ``release`` as a count of its own, and every share through :meth:`Release.share`.
     """
-
-    def count(n: int | None) -> str:
-        return "[x]" if n is None else ("[c]" if 0 < n < threshold else fmt_count(n))
-
+    release = release or Release(threshold)
     rows = []
     for rule in rules:
-        total = rule_total(headline, rule.id) or {}
-        scored = total.get("evaluation") == SCORED
-        table = rule_counts(headline, rule.id, threshold) if scored else None
+        row = rule_total(headline, rule.id) or {}
+        scored = row.get("evaluation") == SCORED
+        table = rule_counts(headline, rule.id, threshold, release) if scored else None
         share = (
-            fmt_share_ci({k: total.get(f"km_{k}") for k in ("share", "lower", "upper")})
-            if scored and total.get("in_scope", 0) >= threshold
+            release.share(
+                {k: row.get(f"km_{k}") for k in ("share", "lower", "upper")},
+                n=row.get("in_scope"),
+            )
+            if scored
             else "[z]"
-            if not scored
-            else "[c]"
+        )
+        in_scope = (
+            published_total(table, TOTAL)
+            if table
+            else release.count(row.get("in_scope"), key=("in scope", rule.id))
         )
         rows.append(
             [
                 rule.option.owner_department if rule.option else "[z]",
                 rule.deadline_words,
-                published_total(table, TOTAL) if table else count(total.get("in_scope")),
+                in_scope,
                 published_total(table, "Breached") if table else "[z]",
                 share,
             ]
@@ -372,10 +390,13 @@ def and_list(items: Sequence[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def option_context(headline: Mapping, rule: Rule, threshold: int, source: str) -> dict:
+def option_context(
+    headline: Mapping, rule: Rule, threshold: int, source: str, release: Release | None = None
+) -> dict:
     """What the ``option_block`` macro reads for one rule: the rule, its label, its "All
-    platforms" row, what may be said of its outcome, and its by-platform table (safe HTML)."""
-    outcome = rule_outcome(headline, rule.id, threshold)
+    platforms" row, what may be said of its outcome, and its by-platform table (safe HTML),
+    published in ``release`` (the briefing's)."""
+    outcome = rule_outcome(headline, rule.id, threshold, release)
     table = None
     if outcome is not None:
         notes = (
@@ -398,14 +419,15 @@ def option_blocks(
     headline: Mapping, rules: Sequence[Rule], threshold: int, source: str
 ) -> list[Markup]:
     """One HTML block per rule (the ``option_block`` macro of ``templates/_macros.html.j2``), for
-    notebooks that show the options outside a briefing."""
+    notebooks that show the options outside a briefing, all under one release."""
     from analysis.report.templating import environment  # its filters come from this module
 
     macros = environment().get_template("_macros.html.j2").module
+    release = Release(threshold)
     return [
         Markup(
             macros.option_block(
-                option_context(headline, rule, threshold, source),
+                option_context(headline, rule, threshold, source, release),
                 threshold,
                 lambda n: fmt_small(n, threshold),
             )
