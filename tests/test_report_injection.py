@@ -20,6 +20,7 @@ import base64
 import csv
 import http.server
 import io
+import os
 import subprocess
 import sys
 import textwrap
@@ -152,6 +153,9 @@ def built(tmp_path_factory, server) -> dict[str, object]:
     done = subprocess.run(
         [sys.executable, "-c", GUARD, str(connections), "--out-dir", str(out), "--params", *params],
         cwd=PROJECT_ROOT,
+        # The hostile log sits in the run's data folder, the one place outside the project a
+        # parameters file may point at.
+        env={**os.environ, "ANALYSIS_DATA_DIR": str(work)},
         capture_output=True,
         text=True,
         timeout=600,

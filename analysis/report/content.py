@@ -28,6 +28,7 @@ from analysis.publish.tables import (
 from analysis.report import briefing_charts, findings_tables, story
 from analysis.report.inputs import BriefingInputs
 from analysis.report.params import AUDIENCE_LABELS, AUDIENCE_TITLES
+from analysis.report.render import CHART_OUTPUTS
 from analysis.report.templating import render_template
 from analysis.results import Results
 from analysis.results.io import save_results as write_results
@@ -202,6 +203,19 @@ def context(data: BriefingInputs, today: dt.date | None = None) -> dict[str, obj
 def briefing_html(data: BriefingInputs, today: dt.date | None = None) -> Markup:
     """The briefing body for ``data.params.audience`` (``templates/<audience>.html.j2``)."""
     return render_template(f"{data.params.audience}.html.j2", context(data, today))
+
+
+def show_briefing(data: BriefingInputs, today: dt.date | None = None) -> None:
+    """Display the briefing body as one notebook output, its charts listed in the output's metadata.
+
+    The renderer embeds and attaches only the charts listed there (:data:`CHART_OUTPUTS`): an image
+    or a data link anywhere else in the HTML, whatever put it there, is never loaded or attached.
+    """
+    from IPython.display import HTML, display
+
+    ctx = context(data, today)
+    body = render_template(f"{data.params.audience}.html.j2", ctx)
+    display(HTML(body), metadata={CHART_OUTPUTS: [str(c) for c in ctx["charts"].values()]})
 
 
 def save_results(data: BriefingInputs, directory: str | Path) -> Path:

@@ -63,7 +63,9 @@ class BriefingParameters(BaseModel):
     period_start: dt.date = Field(description="first day of complaints received to include")
     period_end: dt.date = Field(description="last day of complaints received to include")
     nations: tuple[str, ...] = Field(description="UK nations to include")
-    platforms: tuple[str, ...] = Field(default=(), description="platforms to include (none listed: all)")
+    platforms: tuple[str, ...] = Field(
+        default=(), description="platforms to include (none listed: all)"
+    )
     rules: tuple[str, ...] = Field(default=(), description="rule ids to compare (none listed: all)")
     audience: Audience = Field(description="who the framing is for: minister or union")
     suppression_threshold: int = Field(

@@ -65,6 +65,10 @@ _CHARSET_META = re.compile(r'<meta charset="utf-8"\s*/?>', re.IGNORECASE)
 
 #: Cells an analyst sees in JupyterLab but a reader of the briefing does not.
 ANALYST_ONLY_TAG = "analyst-only"
+#: Output metadata key under which a briefing output lists its charts (each as
+#: :meth:`analysis.publish.charts.Chart.to_html` gives it). Metadata is set by the package's code,
+#: never by text: a log value inside the output's HTML cannot add a chart or an attachment here.
+CHART_OUTPUTS = "analysis/charts"
 
 _CHART_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
@@ -180,8 +184,8 @@ def _chart(html: str) -> tuple[ChartData, bytes] | None:
 def own_assets(nb: nbformat.NotebookNode) -> tuple[frozenset[str], tuple[ChartData, ...]]:
     """The PNGs (by SHA-256) and chart data the notebook's own outputs carry, read before any HTML.
 
-    Images: every ``image/png`` output, and the image of every chart output. Chart data: one CSV
-    per chart output (:func:`_chart`). Cells tagged :data:`ANALYST_ONLY_TAG` are not printed and
+    Images: every ``image/png`` output, and the image of every chart output or chart listed in an
+    output's :data:`CHART_OUTPUTS` metadata. Chart data: one CSV per such chart (:func:`_chart`). Cells tagged :data:`ANALYST_ONLY_TAG` are not printed and
     give nothing.
     """
     images: set[str] = set()
@@ -193,11 +197,13 @@ def own_assets(nb: nbformat.NotebookNode) -> tuple[frozenset[str], tuple[ChartDa
             data = output.get("data", {})
             if "image/png" in data:
                 images.add(_sha256(base64.b64decode(data["image/png"])))
-            found = _chart(str(data.get("text/html", "")))
-            if found is not None:
-                chart, png = found
-                images.add(_sha256(png))
-                charts[chart.name] = chart
+            listed = output.get("metadata", {}).get(CHART_OUTPUTS, [])
+            for html in [str(data.get("text/html", "")), *map(str, listed)]:
+                found = _chart(html)
+                if found is not None:
+                    chart, png = found
+                    images.add(_sha256(png))
+                    charts[chart.name] = chart
     return frozenset(images), tuple(charts.values())
 
 
