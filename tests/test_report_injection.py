@@ -239,22 +239,28 @@ def test_log_text_reaches_the_briefings_as_text(built) -> None:
 def _chart_data(executed: Path) -> dict[str, bytes]:
     """The data of each chart the executed notebook displayed: file name -> CSV bytes.
 
-    Read from the notebook's own chart outputs (``Chart.to_html``), not from the briefing's HTML,
-    whose structure a payload may have broken.
+    Read from the charts the notebook listed in its output's metadata (``Chart.to_html`` each,
+    under ``analysis/charts``), not from the briefing's HTML, whose structure a payload may have
+    broken.
     """
     out = {}
     for cell in nbformat.read(executed, as_version=4).cells:
         for output in cell.get("outputs", []):
-            html = str(output.get("data", {}).get("text/html", ""))
-            if not html.startswith('<figure class="chart"'):
-                continue
-            parser = _Tags()
-            parser.feed(html)
-            for tag, attrs in parser.elements:
-                href = attrs.get("href", "")
-                if tag == "a" and href.startswith("data:text/csv;base64,"):
-                    out[attrs["download"]] = base64.b64decode(href.split(",", 1)[1])
+            for html in output.get("metadata", {}).get("analysis/charts", []):
+                _csv_links(html, out)
     return out
+
+
+def _csv_links(html: str, out: dict[str, bytes]) -> None:
+    """Add the CSV data links of one chart's HTML to ``out``."""
+    if not html.startswith('<figure class="chart"'):
+        return
+    parser = _Tags()
+    parser.feed(html)
+    for tag, attrs in parser.elements:
+        href = attrs.get("href", "")
+        if tag == "a" and href.startswith("data:text/csv;base64,"):
+            out[attrs["download"]] = base64.b64decode(href.split(",", 1)[1])
 
 
 def _pdf_files(reader: PdfReader) -> dict[str, list[bytes]]:
