@@ -206,7 +206,6 @@ def test_extra_columns_are_reported_not_lost(log_file):
             "missing required column(s): nation",
         ),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "binary file"),
-        ("complaint_id,received_at\nC1,Gro\xdf".encode("latin-1"), "not UTF-8"),
         (",".join(GOOD_ROW).encode() + b"\n", "no complaint rows"),
     ],
 )
@@ -215,6 +214,18 @@ def test_a_file_that_is_not_a_log_gets_one_clear_message(tmp_path, content, mess
     path.write_bytes(content)
     with pytest.raises(NotAComplaintLog, match=message.replace("(", r"\(").replace(")", r"\)")):
         read_log(path)
+
+
+def test_bytes_that_are_not_utf8_cost_only_their_row(log_file):
+    """A name pasted from a Windows-1252 file: that row is rejected by name, the rest are read."""
+    path = log_file([row(complaint_id="C1"), row(complaint_id="C2"), row(complaint_id="C3")])
+    data = path.read_bytes().replace(b"C2,", b"C2,".replace(b",", b"") + b"\xe9,", 1)
+    path.write_bytes(data)
+    result = validate_file(path, AS_OF)
+    assert (result.rows_read, result.n_valid, result.n_rejected) == (3, 2, 1)
+    problem = result.rejected.iloc[0]
+    assert (problem["source_row"], problem["code"]) == (3, "malformed_row")
+    assert "not UTF-8" in problem["reason"]
 
 
 def test_garbage_with_an_excel_or_parquet_name_is_refused(tmp_path):

@@ -91,11 +91,14 @@ def _decode(path: Path, data: bytes) -> str:
         )
     try:
         return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise NotAComplaintLog(
-            f"{path.name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at position {exc.start}); "
-            "save the log as 'CSV UTF-8'"
-        ) from None
+    except UnicodeDecodeError:
+        # Bytes that are not UTF-8 (a pasted Windows-1252 name, a damaged line) cost only the rows
+        # that hold them: they read as U+FFFD and :func:`_read_csv` rejects those rows by name.
+        return data.decode("utf-8-sig", errors="replace")
+
+
+#: Why a row holding bytes that are not UTF-8 is rejected.
+NOT_UTF8 = "holds bytes that are not UTF-8 text (save the log as 'CSV UTF-8')"
 
 
 def _lines(text: str) -> Iterator[str]:
@@ -171,7 +174,8 @@ def _read_csv(path: Path, data: bytes, arrow_text: bool) -> tuple[pd.DataFrame, 
         raise NotAComplaintLog(f"{path.name}: the file is empty")
     delimiter = _delimiter(text)
     header = _header_fields(text, delimiter)
-    frame = _read_csv_arrow(data, delimiter, header) if arrow_text else None
+    damaged = "\ufffd" in text and b"\xef\xbf\xbd" not in data  # replaced, not written so
+    frame = _read_csv_arrow(data, delimiter, header) if arrow_text and not damaged else None
     if frame is not None:
         frame.index = pd.RangeIndex(2, 2 + len(frame), name="source_row")
         return frame, {}
@@ -193,6 +197,10 @@ def _read_csv(path: Path, data: bytes, arrow_text: bool) -> tuple[pd.DataFrame, 
     if len(header) == frame.shape[1]:
         frame.columns = header  # pandas renames a repeated header 'x' to 'x.1'; keep it as written
     frame.index = pd.RangeIndex(2, 2 + len(frame), name="source_row")
+    if damaged:
+        cells = frame.astype(str).apply(lambda column: column.str.contains("\ufffd", regex=False))
+        for row in frame.index[cells.any(axis=1)]:
+            malformed.setdefault(int(row), NOT_UTF8)
     return frame, malformed
 
 
