@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from analysis.config import PROJECT_ROOT
 from analysis.log.contract import COLUMNS, TIMESTAMP_COLUMNS
 
 GOOD_ROW: dict[str, str] = {
@@ -89,3 +92,22 @@ def validated_log(rows: list[dict], **defaults: object) -> pd.DataFrame:
     for col in TIMESTAMP_COLUMNS:
         frame[col] = pd.to_datetime(frame[col])
     return frame
+
+
+@pytest.fixture(scope="session")
+def sample_briefings(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    """Both briefings built once from the bundled sample by the real command: (out dir, the run).
+
+    Several test modules read them (content, disclosure, PDF/UA); building them once per session
+    saves a full run per module. Tests only read the folder.
+    """
+    out = tmp_path_factory.mktemp("reports")
+    done = subprocess.run(
+        [sys.executable, "-m", "analysis", "briefings", "--out-dir", str(out)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return out, done

@@ -66,10 +66,8 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def briefings(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    done = _run("--out-dir", str(out))
-    assert done.returncode == 0, done.stderr
+def briefings(sample_briefings) -> Path:
+    out, done = sample_briefings
     for step in ("parameters from params/", "executing", "executed in", "wrote"):
         assert f"[minister] {step}" in done.stdout and f"[union] {step}" in done.stdout
     return out

@@ -9,7 +9,6 @@ programming over every table, share and annex count.
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 import sys
 from pathlib import Path
 
@@ -101,17 +100,8 @@ def test_option_tables_of_one_scope_are_protected_together(tmp_path: Path) -> No
 
 
 @pytest.fixture(scope="module")
-def briefings(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    done = subprocess.run(
-        [sys.executable, "-m", "analysis", "briefings", "--out-dir", str(out)],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr
-    return out
+def briefings(sample_briefings) -> Path:
+    return sample_briefings[0]
 
 
 @pytest.mark.slow

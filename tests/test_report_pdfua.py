@@ -10,8 +10,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
-import subprocess
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -20,7 +18,6 @@ import page
 import pytest
 from pypdf import PdfReader
 
-from analysis.config import PROJECT_ROOT
 from analysis.report.render import html_to_pdf_bytes
 
 pytestmark = pytest.mark.slow
@@ -29,17 +26,8 @@ AUDIENCES = ("minister", "union")
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("reports")
-    done = subprocess.run(
-        [sys.executable, "-m", "analysis", "briefings", "--out-dir", str(out)],
-        cwd=PROJECT_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    return out
+def reports(sample_briefings) -> Path:
+    return sample_briefings[0]
 
 
 def _failures(report: page.ValidationReport) -> list[str]:
