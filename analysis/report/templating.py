@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from analysis.publish.tables import (
+from analysis.publish.numbers import (
     fmt_count,
     fmt_date,
     fmt_hours,
