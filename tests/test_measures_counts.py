@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from conftest import validated_log
 
-from analysis.log.contract import NATIONS
+from analysis.log.allowed_values import NATIONS
 from analysis.measures.counts import count_table, poisson_ci, totals, trend
 
 

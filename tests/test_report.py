@@ -24,12 +24,13 @@ from analysis.publish.tables import (
     published_counts,
 )
 from analysis.report.briefings import main as briefings_main
+from analysis.report.page import PageInfo
 from analysis.report.params import (
     ParameterError,
     load_params_file,
     validate_parameters,
 )
-from analysis.report.render import PageInfo, html_to_pdf_bytes, to_html, write_atomic
+from analysis.report.render import html_to_pdf_bytes, to_html, write_atomic
 from analysis.report.story import rag_word, response_finding
 
 GOOD = {

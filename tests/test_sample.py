@@ -18,9 +18,8 @@ from analysis.config import (
     SAMPLE_SEED,
 )
 from analysis.log import sample
-from analysis.log.contract import (
+from analysis.log.allowed_values import (
     CATEGORIES,
-    COLUMNS,
     ESCALATIONS,
     NATIONS,
     OUTCOMES,
@@ -29,8 +28,8 @@ from analysis.log.contract import (
     REPORTERS,
     ROLES,
     TAKEN_DOWN,
-    VALIDATED_SCHEMA,
 )
+from analysis.log.contract import COLUMNS, VALIDATED_SCHEMA
 from analysis.log.sample import DEFAULT_ROWS, NAME_POOLS, generate, messy
 from analysis.log.validate import validate_file
 

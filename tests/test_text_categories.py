@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.log.contract import CATEGORIES
+from analysis.log.allowed_values import CATEGORIES
 from analysis.text.categories import categorise, compare_coded, disagreement_counts
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analysis.explore.state import ExplorerState
-from analysis.log.contract import OUTCOMES
+from analysis.log.allowed_values import OUTCOMES
 from analysis.log.validate import ValidationResult
 from analysis.measures.as_at import as_at
 from analysis.measures.response_times import ALL_GROUPS, complaint_times, kaplan_meier

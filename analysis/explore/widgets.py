@@ -18,7 +18,7 @@ from IPython.display import HTML, display
 from analysis.config import project_path
 from analysis.explore.state import ExplorerState, initial_state, save_briefing_parameters
 from analysis.explore.view import ExplorerView, explore
-from analysis.log.contract import CATEGORIES, NATIONS, PLATFORMS, REPORTERS, ROLES
+from analysis.log.allowed_values import CATEGORIES, NATIONS, PLATFORMS, REPORTERS, ROLES
 from analysis.parameters import shared_defaults
 from analysis.report.inputs import prepare
 from analysis.report.params import validate_parameters

@@ -18,49 +18,16 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-NATIONS: tuple[str, ...] = ("England", "Wales", "Scotland", "Northern Ireland")
-PHASES: tuple[str, ...] = (
-    "nursery",
-    "primary",
-    "secondary",
-    "all-through",
-    "special",
-    "alternative provision",
-    "further education",
+from analysis.log.allowed_values import (
+    CATEGORIES,
+    ESCALATIONS,
+    NATIONS,
+    OUTCOMES,
+    PHASES,
+    PLATFORMS,
+    REPORTERS,
+    ROLES,
 )
-ROLES: tuple[str, ...] = (
-    "headteacher",
-    "senior leader",
-    "teacher",
-    "teaching assistant",
-    "support staff",
-    "governor",
-)
-PLATFORMS: tuple[str, ...] = (
-    "TikTok",
-    "Facebook",
-    "Instagram",
-    "X",
-    "YouTube",
-    "Snapchat",
-    "WhatsApp",
-    "Reddit",
-    "Other",
-)
-CATEGORIES: tuple[str, ...] = (
-    "defamatory allegation",
-    "homophobic",
-    "racist",
-    "sexist",
-    "threat",
-    "impersonation",
-    "sexualised",
-    "personal information exposed",
-    "other",
-)
-OUTCOMES: tuple[str, ...] = ("removed", "restricted", "no breach found", "no response", "pending")
-ESCALATIONS: tuple[str, ...] = ("none", "police", "regulator", "police and regulator")
-REPORTERS: tuple[str, ...] = ("staff member", "school", "organisation")
 
 #: The earliest date a log may hold: no complaint in any log predates 2000, so an earlier date is
 #: a typo in the year (1921 for 2021) and its row is rejected rather than read. The latest is the
@@ -72,9 +39,6 @@ EARLIEST_DATE: pd.Timestamp = pd.Timestamp("2000-01-01")
 #: complaint reached it - hours before on the same day included - means one of the two is wrong.
 #: (A school or staff member may report before complaining to the organisation: no rule applies.)
 REPORT_BEFORE_RECEIPT_TOLERANCE: pd.Timedelta = pd.Timedelta(0)
-
-#: Outcomes for which the content came down (removed) or access to it was restricted.
-TAKEN_DOWN: frozenset[str] = frozenset({"removed", "restricted"})
 
 #: Accepted spellings of values, after lower-casing and collapsing spaces, mapped to the canonical one.
 VALUE_ALIASES: dict[str, dict[str, str]] = {

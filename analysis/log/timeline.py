@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.log.contract import (
-    EARLIEST_DATE,
-    REPORT_BEFORE_RECEIPT_TOLERANCE,
-    TAKEN_DOWN,
-    TIMESTAMP_COLUMNS,
-)
+from analysis.log.allowed_values import TAKEN_DOWN
+from analysis.log.contract import EARLIEST_DATE, REPORT_BEFORE_RECEIPT_TOLERANCE, TIMESTAMP_COLUMNS
 from analysis.log.problems import Problems
 
 

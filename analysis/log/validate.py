@@ -21,14 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.log.contract import (
-    CATEGORIES,
-    COLUMNS,
-    FIELD_BY_NAME,
-    FIELDS,
-    VALIDATED_SCHEMA,
-    VALUE_ALIASES,
-)
+from analysis.log.allowed_values import CATEGORIES
+from analysis.log.contract import COLUMNS, FIELD_BY_NAME, FIELDS, VALIDATED_SCHEMA, VALUE_ALIASES
 from analysis.log.dates import parse_as_of, parse_timestamps
 from analysis.log.problems import REASONS, Problems, as_read
 from analysis.log.reader import RawLog, read_log

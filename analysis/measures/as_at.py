@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.log.contract import TAKEN_DOWN
+from analysis.log.allowed_values import TAKEN_DOWN
 from analysis.log.dates import parse_as_of
 
 

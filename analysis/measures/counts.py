@@ -27,7 +27,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from scipy.special import gammaincinv
 
-from analysis.log.contract import CATEGORIES, NATIONS, PHASES, PLATFORMS, ROLES
+from analysis.log.allowed_values import CATEGORIES, NATIONS, PHASES, PLATFORMS, ROLES
 
 #: Dimensions a count table can be broken down by, and the fixed values of each (None: from the data).
 DIMENSIONS: dict[str, tuple[str, ...] | None] = {

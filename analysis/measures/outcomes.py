@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.log.contract import PLATFORMS
+from analysis.log.allowed_values import PLATFORMS
 from analysis.measures.intervals import wilson
 from analysis.measures.response_times import ALL_GROUPS, utc_ns
 

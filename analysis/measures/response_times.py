@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.log.contract import PLATFORMS, TAKEN_DOWN
+from analysis.log.allowed_values import PLATFORMS, TAKEN_DOWN
 from analysis.measures.survival import (
     curve_from_counts,
     logrank_from_counts,

@@ -29,7 +29,7 @@ Only the column totals of a single-row table (and vice versa) would repeat the t
 single-row table gets only a total column and a single-column table only a total row; where that
 total would give a lone cell away, the total is suppressed too.
 
-The threshold may not be below :data:`MIN_THRESHOLD` (3) in anything published (a threshold of 1
+The threshold may not be below :data:`~analysis.config.MIN_THRESHOLD` (3) in anything published (a threshold of 1
 prints counts of 1); ``unsuppressed=True`` is an analyst's explicit raw view, stamped
 :data:`UNSUPPRESSED`. Everything one briefing publishes goes through one
 :class:`analysis.publish.release.Release`, which protects its tables, shares and chart series
@@ -47,15 +47,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.config import SUPPRESSION_THRESHOLD
+from analysis.config import MIN_THRESHOLD, SUPPRESSION_THRESHOLD
 from analysis.publish.pattern import Line, choose_pattern, lines_of
 
 CONFIDENTIAL = "[c]"
 NOT_AVAILABLE = "[x]"
 NOT_APPLICABLE = "[z]"
 TOTAL = "Total"
-#: The lowest threshold allowed in anything rendered for publication (see :func:`check_threshold`).
-MIN_THRESHOLD = 3
 #: The stamp on an analyst's unsuppressed table or chart.
 UNSUPPRESSED = "UNSUPPRESSED \u2013 not for publication"
 

@@ -20,7 +20,7 @@ builds one :class:`Release` and passes every published count, share and chart se
 - a share (with its CI) is ``[c]`` when its count or the count without the event would be ``[c]``
   (from 1 to ``threshold - 1``) or when its denominator is ``[c]``: a percentage of a known
   denominator is a count;
-- the threshold cannot be below :data:`~analysis.publish.disclosure.MIN_THRESHOLD`; an analyst's
+- the threshold cannot be below :data:`~analysis.config.MIN_THRESHOLD`; an analyst's
   raw view is ``Release(threshold, unsuppressed=True)``, and everything it gives is stamped
   :data:`~analysis.publish.disclosure.UNSUPPRESSED`.
 

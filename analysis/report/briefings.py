@@ -43,10 +43,10 @@ from analysis.config import (
     REPORTS_DIR,
     project_path,
 )
+from analysis.report.page import PageInfo
 from analysis.report.params import (
     AUDIENCE_LABELS,
     AUDIENCE_TITLES,
-    PageInfo,
     ParameterError,
     load_params_file,
     validate_parameters,

@@ -27,8 +27,8 @@ from analysis.publish.tables import (
 )
 from analysis.report import briefing_charts, findings_tables, story
 from analysis.report.inputs import BriefingInputs
+from analysis.report.page import CHART_OUTPUTS
 from analysis.report.params import AUDIENCE_LABELS, AUDIENCE_TITLES
-from analysis.report.render import CHART_OUTPUTS
 from analysis.report.templating import render_template
 from analysis.results import Results
 from analysis.results.io import save_results as write_results

@@ -13,16 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from analysis.config import SUPPRESSION_THRESHOLD, data_file, project_path
-from analysis.log.contract import NATIONS, PLATFORMS
+from analysis.config import MIN_THRESHOLD, SUPPRESSION_THRESHOLD, data_file, project_path
+from analysis.log.allowed_values import NATIONS, PLATFORMS
 from analysis.parameters import ParameterError, check_parameters
-from analysis.publish.disclosure import MIN_THRESHOLD
 from analysis.safe_yaml import UnsafeYaml, load_yaml
 
 Audience = Literal["minister", "union"]
@@ -214,17 +212,3 @@ def load_params_file(path: str | Path) -> dict[str, Any]:
             f"known: {', '.join(BriefingParameters.model_fields)}"
         )
     return data
-
-
-@dataclass(frozen=True)
-class PageInfo:
-    """What every printed page of a briefing shows in its margins (see ``render``).
-
-    Defined here, not in ``render``, so that the ``briefings`` command can build its jobs and
-    run the notebooks without importing nbconvert and WeasyPrint (its render service does).
-    """
-
-    title: str
-    audience: str
-    date: str
-    marking: str

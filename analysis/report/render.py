@@ -36,7 +36,7 @@ from weasyprint import HTML, Attachment
 from weasyprint.document import Document
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from analysis.report.params import PageInfo
+from analysis.report.page import ANALYST_ONLY_TAG, CHART_OUTPUTS, PageInfo
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -63,12 +63,6 @@ CONTENT_SECURITY_POLICY = (
 )
 _CHARSET_META = re.compile(r'<meta charset="utf-8"\s*/?>', re.IGNORECASE)
 
-#: Cells an analyst sees in JupyterLab but a reader of the briefing does not.
-ANALYST_ONLY_TAG = "analyst-only"
-#: Output metadata key under which a briefing output lists its charts (each as
-#: :meth:`analysis.publish.charts.Chart.to_html` gives it). Metadata is set by the package's code,
-#: never by text: a log value inside the output's HTML cannot add a chart or an attachment here.
-CHART_OUTPUTS = "analysis/charts"
 
 _CHART_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 

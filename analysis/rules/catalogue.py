@@ -53,7 +53,7 @@ from pydantic import (
 )
 
 from analysis.config import PROJECT_ROOT, RULES_DIR
-from analysis.log.contract import CATEGORIES
+from analysis.log.allowed_values import CATEGORIES
 from analysis.rules.evidence import Source, Verification
 
 Status = Literal[

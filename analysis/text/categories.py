@@ -23,7 +23,7 @@ import pandas as pd
 import yaml
 
 from analysis.config import DATA_DIR
-from analysis.log.contract import CATEGORIES
+from analysis.log.allowed_values import CATEGORIES
 
 PATTERNS_FILE: Path = DATA_DIR / "text" / "categories.yaml"
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from analysis.config import DATA_DIR, SAMPLE_SEED
-from analysis.log.contract import CATEGORIES
+from analysis.log.allowed_values import CATEGORIES
 
 #: Seed of the held-out set: any seed other than the bundled sample's; fixed so figures reproduce.
 HELDOUT_SEED: int = SAMPLE_SEED + 7919

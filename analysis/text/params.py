@@ -11,7 +11,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from analysis.config import PROJECT_ROOT, OutsideDataFolders, data_file, project_path
-from analysis.log.contract import CATEGORIES
+from analysis.log.allowed_values import CATEGORIES
 
 
 def _existing(value: str) -> str:

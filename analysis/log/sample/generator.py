@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.config import SAMPLE_AS_OF
-from analysis.log.contract import CATEGORIES, NATIONS, PHASES, PLATFORMS, ROLES
+from analysis.log.allowed_values import CATEGORIES, NATIONS, PHASES, PLATFORMS, ROLES
 from analysis.log.dates import parse_as_of
 from analysis.log.sample.calibration import (
     DEFAULT_ROWS,

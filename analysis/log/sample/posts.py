@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from analysis.log.contract import CATEGORIES, NATIONS, PHASES, PLATFORMS, ROLES
+from analysis.log.allowed_values import CATEGORIES, NATIONS, PHASES, PLATFORMS, ROLES
 from analysis.log.sample.calibration import (
     BACKGROUND_CATEGORIES,
     BACKGROUND_PHASES,

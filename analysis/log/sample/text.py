@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.log.contract import CATEGORIES, PLATFORMS
+from analysis.log.allowed_values import CATEGORIES, PLATFORMS
 from analysis.log.sample.calibration import SCHOOL_NAME_SHARE, STAFF_NAME_SHARE
 from analysis.log.sample.people import (
     make_email,

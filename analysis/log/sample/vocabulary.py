@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from analysis.log.contract import PLATFORMS
+from analysis.log.allowed_values import PLATFORMS
 
 
 def _frozen(value: Any) -> Any:
