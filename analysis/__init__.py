@@ -10,8 +10,9 @@ The package is laid out in stages, and a module imports only from stages before 
 5. ``rules``      - the takedown-rule catalogue and compliance of complaints with each rule;
 6. ``tdb``        - the EU DSA Transparency Database, ingested and measured at scale;
 7. ``publish``    - disclosure control, tables and charts fit for publication;
-8. ``report``     - parameterised notebooks executed and rendered as briefings;
-9. ``cli``        - the ``python -m analysis`` command line.
+8. ``kernels``  - Jupyter kernels forked from a process that has imported the libraries;
+9. ``report``     - parameterised notebooks executed and rendered as briefings;
+10. ``cli``        - the ``python -m analysis`` command line.
 """
 
 __version__ = "0.1.0"

@@ -25,6 +25,7 @@ STAGES = [
     "results",
     "tdb",
     "publish",
+    "kernels",
     "report",
     "explore",
     "cli",

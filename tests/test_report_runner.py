@@ -47,11 +47,15 @@ def test_a_failing_cell_is_named_by_its_index_in_the_source_notebook(tmp_path) -
     assert ran[-1].outputs == [] and ran[-1].execution_count is None  # stopped at the error
 
 
-def test_a_cell_that_runs_too_long_is_stopped_and_named(tmp_path) -> None:
+@pytest.mark.parametrize("started_early", [False, True], ids=["papermill's kernel", "forked"])
+def test_a_cell_that_runs_too_long_is_stopped_and_named(tmp_path, started_early) -> None:
+    from analysis.report.runner import start_kernel
+
     notebook = _notebook(tmp_path, ["wait = 60", "import time", "time.sleep(wait)", "print(1)"])
     start = time.perf_counter()
+    kernel = start_kernel(tmp_path, ["import time"]) if started_early else None
     with pytest.raises(NotebookFailed) as info:
-        execute(notebook, tmp_path / "out.ipynb", {}, cwd=tmp_path, timeout=3)
+        execute(notebook, tmp_path / "out.ipynb", {}, cwd=tmp_path, timeout=3, kernel=kernel)
     assert time.perf_counter() - start < 50  # stopped, not waited for
     assert info.value.cell_index == 3 and info.value.first_line == "time.sleep(wait)"
     assert info.value.ename == "CellTimeoutError"

@@ -12,22 +12,25 @@ temporary name and renamed only when the whole briefing succeeded, so a failed o
 leaves nothing that looks like a briefing (the executed notebook of a failed run is kept as
 ``<notebook>-<name>.failed.ipynb`` for debugging).
 
-Speed (goal: both briefings from the sample in under 8 s on two cores): a kernel per briefing is
-started first, importing what the notebook imports while this process checks the parameters
-(:func:`start_kernels`); the notebooks then run at once, driven from threads of this process (a
-kernel is its own process, so a thread only waits for it). Rendering runs in worker processes that a ``forkserver`` (``spawn`` where
-there is none) started with nbconvert and WeasyPrint imported once, while the kernels start.
-Nothing here needs ``fork``.
+Speed (goal: both briefings from the sample in under 8 s on two cores): before the parameters
+are checked, a kernel factory starts importing what the notebook imports (:mod:`analysis.kernels`)
+and a ``forkserver`` (``spawn`` where there is none) starts the render workers with nbconvert and
+WeasyPrint imported once. Each briefing's kernel is then a fork of the factory, and the notebooks
+run at once, driven from threads of this process (a kernel is its own process, so a thread only
+waits for it). Where ``fork`` is missing, kernels start the ordinary way.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,8 +60,8 @@ from analysis.report.runner import (
     execute,
     notebook_defaults,
     notebook_imports,
+    start_factory,
     start_kernel,
-    stop_kernel,
     store,
 )
 
@@ -156,12 +159,14 @@ def _load_renderer() -> None:
     import analysis.report.render  # noqa: F401  (the point of a render worker)
 
 
-def render_pool(workers: int) -> Executor:
+@contextlib.contextmanager
+def render_pool(workers: int) -> Iterator[Executor]:
     """Processes that render executed notebooks, started now so their imports overlap the rest.
 
     ``forkserver`` where the platform has it: the server imports the rendering libraries once and
     each worker is forked from it, single-threaded and free of this process's state. Elsewhere
-    ``spawn``: each worker imports them itself. One warm-up call per worker starts them.
+    ``spawn``: each worker imports them itself. Starting a worker waits for those imports, so the
+    workers are started from a thread: this process goes on (checking parameters) meanwhile.
     """
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
@@ -170,9 +175,13 @@ def render_pool(workers: int) -> Executor:
             ["analysis.report.skipped_imports", "analysis.report.render"]
         )
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_load_renderer)
-    for _ in range(workers):
-        pool.submit(int)
-    return pool
+    starting = threading.Thread(target=lambda: [pool.submit(int) for _ in range(workers)])
+    starting.start()
+    try:
+        yield pool
+    finally:
+        starting.join()
+        pool.shutdown()
 
 
 def _render(executed: Path, page: PageInfo, html: Path, pdf: Path) -> None:
@@ -217,10 +226,10 @@ def produce(
 
 
 def start_kernels(notebook: Path, count: int) -> list[AsyncKernelManager]:
-    """``count`` kernels for ``notebook``, started now and importing what it imports.
+    """``count`` kernels for ``notebook``, started now, with what it imports already imported.
 
-    Started before the parameters are checked, so the seconds a kernel takes to start and
-    import pandas, matplotlib and this package overlap the check; no cell runs until it passed.
+    Forked from the factory :func:`~analysis.report.runner.start_factory` started for the same
+    notebook (see :func:`~analysis.report.runner.start_kernel`).
     """
     preload = notebook_imports(notebook)
     return [start_kernel(notebook.parent, preload) for _ in range(count)]
@@ -319,18 +328,18 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("two parameters files have the same name: their briefings would collide")
     remove_earlier_outputs(out_dir, names)
     workers = max(1, min(args.jobs, len(names)))
-    kernels = start_kernels(notebook, workers)
-    try:
-        today = dt.date.today()
-        jobs = [make_job(p, notebook, out_dir, today) for p in args.params]
-    except (ParameterError, ValueError) as exc:
-        for kernel in kernels:
-            stop_kernel(kernel)
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    for job, params_file in zip(jobs, args.params, strict=True):
-        _say(job, f"parameters from {_display(project_path(params_file))} checked")
+    # The kernel factory and the render workers import while the parameters are checked.
+    start_factory(notebook.parent, notebook_imports(notebook))
     with render_pool(workers) as renderer:
+        try:
+            today = dt.date.today()
+            jobs = [make_job(p, notebook, out_dir, today) for p in args.params]
+        except (ParameterError, ValueError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        for job, params_file in zip(jobs, args.params, strict=True):
+            _say(job, f"parameters from {_display(project_path(params_file))} checked")
+        kernels = start_kernels(notebook, workers)
         errors = run_jobs(jobs, workers, renderer, args.cell_timeout, kernels)
     for message in errors:
         print(f"error: {message}", file=sys.stderr)

@@ -27,6 +27,8 @@ from nbclient.exceptions import CellTimeoutError
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.exceptions import PapermillExecutionError
 
+from analysis.kernels.provisioner import WarmKernelSpecs, factory_for, warm_kernels_enabled
+
 #: The kernel every notebook runs on: the venv's own ``python3``, the one every Jupyter install
 #: has (a custom kernel name would fail with NoSuchKernel on another machine).
 KERNEL_NAME = "python3"
@@ -153,15 +155,32 @@ def notebook_imports(notebook: str | Path) -> list[str]:
     return list(dict.fromkeys(lines))
 
 
+def kernel_preload(imports: Sequence[str] = ()) -> list[str]:
+    """What a kernel runs before the notebook: :data:`KERNEL_EXEC_LINES`, then ``imports``."""
+    return [*KERNEL_EXEC_LINES, *imports]
+
+
+def start_factory(cwd: str | Path, imports: Sequence[str] = ()) -> None:
+    """Start the kernel factory that :func:`start_kernel` (same ``cwd`` and ``imports``) forks.
+
+    Returns at once; the factory imports in the background (see :mod:`analysis.kernels`). Does
+    nothing where kernels are not forked.
+    """
+    if warm_kernels_enabled():
+        factory_for(kernel_preload(imports), cwd)
+
+
 def start_kernel(cwd: str | Path, preload: Sequence[str] = ()) -> AsyncKernelManager:
-    """A ``python3`` kernel started now in ``cwd``, running ``preload`` (import lines) first.
+    """A ``python3`` kernel started now in ``cwd``, with ``preload`` (import lines) run first.
 
     Why: a kernel spends seconds importing pandas, matplotlib and this package before the first
-    cell; started early (while the caller checks parameters, say) and given the notebook's
-    imports (:func:`notebook_imports`), that time overlaps other work. An import that fails here
-    is reported by the notebook's own cell, with its number. Hand it to :func:`execute`.
+    cell. Here it is forked from a kernel factory that has run ``preload`` already
+    (:mod:`analysis.kernels`; where it cannot be, a fresh kernel runs ``preload`` as it starts,
+    so the imports at least overlap whatever the caller does next). An import that fails is
+    reported by the notebook's own cell, with its number. Hand the kernel to :func:`execute`.
     """
-    kernel = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    specs = WarmKernelSpecs(preload=kernel_preload(preload))
+    kernel = AsyncKernelManager(kernel_name=KERNEL_NAME, kernel_spec_manager=specs)
     arguments = [*KERNEL_ARGUMENTS, *(f"--IPKernelApp.exec_lines={line}" for line in preload)]
     asyncio.run(kernel.start_kernel(cwd=str(cwd), extra_arguments=arguments))
     return kernel

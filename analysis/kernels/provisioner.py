@@ -1,0 +1,166 @@
+"""The provisioner that launches ``python3`` kernels as forks of a warm kernel factory.
+
+:class:`WarmProvisioner` is jupyter_client's ``LocalProvisioner`` (which its authors meant to be
+subclassed) with one step changed: launching. Ports, the connection file and cleanup are
+inherited; the kernel process comes from a :class:`~analysis.kernels.factory.KernelFactory` that
+has imported the ``preload`` lines, and is signalled, polled and killed by process id and group.
+
+:class:`WarmKernelSpecs` hands it to whoever asks for the ``python3`` kernel: the ``briefings``
+command passes it to its kernel managers, and ``make lab`` configures JupyterLab with it
+(``jupyter/jupyter_server_config.py``), so notebooks keep the stock ``python3`` kernelspec.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.connect import KernelConnectionInfo
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.provisioning import LocalProvisioner
+from traitlets import List, Unicode
+
+from analysis.kernels.factory import FactoryError, KernelFactory
+
+#: The entry point (group ``jupyter_client.kernel_provisioners``, in pyproject.toml) naming
+#: :class:`WarmProvisioner`.
+PROVISIONER_NAME = "analysis-warm"
+#: Set to ``0`` to launch every kernel the ordinary way.
+SWITCH = "ANALYSIS_WARM_KERNELS"
+#: The kernel a factory can stand in for: our own interpreter running ipykernel's launcher.
+LAUNCHER = ("-m", "ipykernel_launcher")
+
+_factories: dict[tuple[str, tuple[str, ...]], KernelFactory] = {}
+_factories_lock = threading.Lock()
+
+
+def warm_kernels_enabled() -> bool:
+    """Whether kernels may be forked here: ``os.fork`` exists and the switch is not ``0``."""
+    return hasattr(os, "fork") and os.environ.get(SWITCH, "1") != "0"
+
+
+def factory_for(preload: Sequence[str], cwd: str | Path) -> KernelFactory:
+    """This process's factory for kernels in ``cwd`` with ``preload``, started now if need be.
+
+    Call it early (it returns at once) so that the factory imports while the caller does other
+    work; the first kernel launched waits for the imports to finish.
+    """
+    key = (str(Path(cwd).resolve()), tuple(preload))
+    with _factories_lock:
+        factory = _factories.get(key)
+        if factory is None or not factory.alive:
+            factory = _factories[key] = KernelFactory(key[1], key[0])
+        return factory
+
+
+@atexit.register
+def close_factories() -> None:
+    """End every factory this process started (also done by their pipes closing at exit)."""
+    with _factories_lock:
+        while _factories:
+            _factories.popitem()[1].close()
+
+
+def _kernel_args(cmd: Sequence[str]) -> list[str] | None:
+    """The ipykernel arguments of a launch command, or None if a factory cannot run it."""
+    if len(cmd) >= 3 and cmd[0] == sys.executable and tuple(cmd[1:3]) == LAUNCHER:
+        return list(cmd[3:])
+    return None
+
+
+class WarmProvisioner(LocalProvisioner):  # type: ignore[misc]
+    """``LocalProvisioner`` whose kernels are forks of a factory that imported ``preload``."""
+
+    preload = List(Unicode(), help="Python lines the factory runs before forking kernels").tag(
+        config=True
+    )
+    forked_pid: int | None = None
+
+    @property
+    def has_process(self) -> bool:
+        return self.forked_pid is not None or super().has_process
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
+        args = _kernel_args(cmd)
+        if args is None or not warm_kernels_enabled():
+            return await super().launch_kernel(cmd, **kwargs)
+        cwd = kwargs.get("cwd") or Path.cwd()
+        env = kwargs.get("env") or dict(os.environ)
+        try:
+            factory = factory_for(self.preload, cwd)
+            pid = await asyncio.to_thread(factory.fork, args, cwd, env)
+        except (FactoryError, OSError) as exc:
+            self.log.warning("kernel factory unavailable (%s): starting a fresh kernel", exc)
+            return await super().launch_kernel(cmd, **kwargs)
+        self.forked_pid = self.pid = self.pgid = pid
+        self.cwd = cwd
+        return self.connection_info
+
+    async def poll(self) -> int | None:
+        """None while the kernel runs. Its exit code is the factory's to collect, so an ended
+        kernel reads 0 here (jupyter_client only asks whether it is alive)."""
+        if self.forked_pid is None:
+            return await super().poll()
+        try:
+            os.kill(self.forked_pid, 0)
+        except ProcessLookupError:
+            return 0
+        return None
+
+    async def wait(self) -> int | None:
+        if self.forked_pid is None:
+            return await super().wait()
+        while await self.poll() is None:
+            await asyncio.sleep(0.05)
+        self.forked_pid = None
+        return 0
+
+    async def send_signal(self, signum: int) -> None:
+        if self.forked_pid is None:
+            return await super().send_signal(signum)
+        # The kernel's session: it and its subprocesses. Gone already is fine, as for
+        # LocalProvisioner.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.forked_pid, signum)
+
+    async def kill(self, restart: bool = False) -> None:
+        if self.forked_pid is None:
+            return await super().kill(restart)
+        await self.send_signal(signal.SIGKILL)
+
+    async def terminate(self, restart: bool = False) -> None:
+        if self.forked_pid is None:
+            return await super().terminate(restart)
+        await self.send_signal(signal.SIGTERM)
+
+
+class WarmKernelSpecs(KernelSpecManager):  # type: ignore[misc]
+    """The installed kernelspecs, with ``python3`` launched by :class:`WarmProvisioner`.
+
+    Where kernels cannot be forked (see :func:`warm_kernels_enabled`) the specs are returned as
+    installed.
+    """
+
+    preload = List(Unicode(), help="Python lines each python3 kernel's factory runs").tag(
+        config=True
+    )
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        spec = super().get_kernel_spec(kernel_name)
+        if kernel_name == "python3" and warm_kernels_enabled():
+            spec.metadata = {
+                **spec.metadata,
+                "kernel_provisioner": {
+                    "provisioner_name": PROVISIONER_NAME,
+                    "config": {"preload": list(self.preload)},
+                },
+            }
+        return spec

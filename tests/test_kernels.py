@@ -1,0 +1,140 @@
+"""Kernels forked from a warm factory behave as ordinary kernels: where they run, what they
+have imported, their subprocesses, interrupts, shutdown, and the fallback to a fresh kernel."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from jupyter_client.manager import KernelManager
+
+from analysis.kernels import provisioner
+from analysis.kernels.factory import FactoryError, KernelFactory
+from analysis.kernels.provisioner import WarmKernelSpecs, factory_for
+
+pytestmark = [
+    pytest.mark.slow,  # each test starts a kernel, most a factory too
+    pytest.mark.skipif(not hasattr(os, "fork"), reason="kernels are forked only where fork exists"),
+]
+
+PRELOAD = ("import fractions", "import matplotlib.pyplot")
+
+
+@contextmanager
+def kernel(cwd: Path, preload: tuple[str, ...] = PRELOAD) -> Iterator[KernelManager]:
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=WarmKernelSpecs(preload=preload))
+    km.start_kernel(cwd=str(cwd))
+    try:
+        yield km
+    finally:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+
+
+def run(km: KernelManager, code: str, timeout: float = 60) -> tuple[str, dict]:
+    """Execute ``code``; what it printed and the execute reply's content."""
+    client = km.client()
+    client.start_channels()
+    try:
+        client.wait_for_ready(timeout=timeout)
+        printed: list[str] = []
+
+        def hook(msg: dict) -> None:
+            if msg["msg_type"] == "stream":
+                printed.append(msg["content"]["text"])
+
+        reply = client.execute_interactive(code, timeout=timeout, output_hook=hook)
+        return "".join(printed), reply["content"]
+    finally:
+        client.stop_channels()
+
+
+def gone(pid: int, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_kernel_is_a_fork_of_the_factory_in_its_own_folder_with_the_imports_done(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("ANALYSIS_TEST_MARK", "passed through")
+    with kernel(tmp_path) as km:
+        printed, reply = run(
+            km,
+            "import os, sys, matplotlib\n"
+            "print(os.getppid(), os.getcwd(), os.environ['ANALYSIS_TEST_MARK'], sep='|')\n"
+            "print('fractions' in sys.modules, matplotlib.get_backend(), sep='|')",
+        )
+    assert reply["status"] == "ok"
+    parent, cwd, mark, imported, backend = printed.replace("\n", "|").strip("|").split("|")
+    assert int(parent) == factory_for(PRELOAD, tmp_path).pid != os.getpid()
+    assert Path(cwd) == tmp_path.resolve() and mark == "passed through"
+    assert imported == "True"
+    assert backend == "module://matplotlib_inline.backend_inline"  # charts show inline
+
+
+def test_a_forked_kernel_sees_the_exit_codes_of_its_own_subprocesses(tmp_path) -> None:
+    # The factory ignores SIGCHLD to reap its kernels; a kernel must not inherit that.
+    with kernel(tmp_path) as km:
+        printed, _ = run(km, "import subprocess\nprint(subprocess.run(['false']).returncode)")
+    assert printed.strip() == "1"
+
+
+def test_an_interrupt_stops_the_running_cell_and_the_kernel_goes_on(tmp_path) -> None:
+    with kernel(tmp_path) as km:
+        client = km.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            msg_id = client.execute("import time\ntime.sleep(60)")
+            time.sleep(1)
+            started = time.monotonic()
+            km.interrupt_kernel()
+            reply = client.get_shell_msg(timeout=20)
+            assert reply["parent_header"]["msg_id"] == msg_id
+            assert reply["content"]["ename"] == "KeyboardInterrupt"
+            assert time.monotonic() - started < 10
+        finally:
+            client.stop_channels()
+        printed, _ = run(km, "print('still here')")
+        assert printed.strip() == "still here"
+
+
+def test_shutdown_ends_the_kernel_and_a_closed_factory_ends_its_kernels(tmp_path) -> None:
+    with kernel(tmp_path) as km:
+        first = km.provisioner.pid
+    assert gone(first, within=5)
+    with kernel(tmp_path) as km:
+        second = km.provisioner.pid
+        factory_for(PRELOAD, tmp_path).close()
+        # The kernel's parent poller looks once a second: a run never leaves kernels behind.
+        assert gone(second, within=10)
+
+
+def test_without_fork_or_when_switched_off_a_kernel_starts_the_ordinary_way(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv(provisioner.SWITCH, "0")
+    with kernel(tmp_path) as km:
+        printed, _ = run(km, "import os\nprint(os.getppid())")
+    assert int(printed) == os.getpid()  # launched by jupyter_client itself
+
+
+def test_a_factory_that_cannot_fork_falls_back_to_a_fresh_kernel(tmp_path, monkeypatch) -> None:
+    def broken(self, *args, **kwargs):
+        raise FactoryError("the kernel factory has exited (test)")
+
+    monkeypatch.setattr(KernelFactory, "fork", broken)
+    with kernel(tmp_path) as km:
+        printed, reply = run(km, "import os\nprint(os.getppid())")
+    assert reply["status"] == "ok" and int(printed) == os.getpid()
