@@ -104,7 +104,8 @@ def test_rendering_workers_start_where_there_is_no_fork_server(monkeypatch) -> N
 
 
 def test_a_kernel_started_early_has_the_notebooks_imports_and_is_stopped_after(tmp_path) -> None:
-    from analysis.report.runner import notebook_imports, start_kernel
+    from analysis.kernels.preload import notebook_imports
+    from analysis.report.runner import start_kernel
 
     cells = ["who = ''", "import json\nif who:\n    import csv", "print(sorted(dir()))"]
     notebook = _notebook(tmp_path, cells)

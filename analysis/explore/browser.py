@@ -151,6 +151,18 @@ def open_notebook(page: Any, lab: Lab, name: str, timeout: float = 60) -> None:
     """Open ``notebooks/<name>`` (alone: ``reset`` drops tabs restored from before) and wait for
     its kernel to be ready."""
     page.goto(lab.url(f"/lab/tree/notebooks/{name}") + "&reset")
+    _wait_until_ready(page, name, timeout)
+
+
+def follow_link(page: Any, name: str, timeout: float = 60) -> None:
+    """Click the link to ``<name>`` in the open notebook's text, as an analyst opens a notebook
+    from the landing page, and wait for its kernel to be ready."""
+    # JupyterLab rewrites a relative link to the file's URL and opens it in a tab when clicked.
+    page.locator(f'.jp-RenderedMarkdown a[href*="/notebooks/{name}?"]').first.click()
+    _wait_until_ready(page, name, timeout)
+
+
+def _wait_until_ready(page: Any, name: str, timeout: float) -> None:
     page.wait_for_function(
         """path => {
           const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;

@@ -152,6 +152,16 @@ class WarmKernelSpecs(KernelSpecManager):  # type: ignore[misc]
     preload = List(Unicode(), help="Python lines each python3 kernel's factory runs").tag(
         config=True
     )
+    warm_up_in = Unicode(
+        "", help="start the factory for kernels in this folder when this manager is created"
+    ).tag(config=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        # JupyterLab's server creates its kernelspec manager as it starts: the factory then
+        # imports while the browser draws the page, and the first notebook's kernel is ready.
+        super().__init__(**kwargs)
+        if self.warm_up_in and warm_kernels_enabled():
+            factory_for(self.preload, self.warm_up_in)
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         spec = super().get_kernel_spec(kernel_name)

@@ -46,6 +46,7 @@ from analysis.config import (
     REPORTS_DIR,
     project_path,
 )
+from analysis.kernels.preload import notebook_imports
 from analysis.report.page import PageInfo
 from analysis.report.params import (
     AUDIENCE_LABELS,
@@ -59,7 +60,6 @@ from analysis.report.runner import (
     NotebookFailed,
     execute,
     notebook_defaults,
-    notebook_imports,
     start_factory,
     start_kernel,
     store,
