@@ -4,15 +4,17 @@
 
 Routes, each producing the minister's and the union's PDF:
 
-- ``python -m analysis briefings``: one kernel per audience started (and the notebook's imports
-  loaded in it) while the parameters are checked, the notebooks run through papermill's nbclient
-  engine, rendered by worker processes that imported nbconvert and WeasyPrint meanwhile (see
-  ``analysis/report/briefings.py``);
+- ``python -m analysis briefings``: a kernel factory imports what the notebook imports while the
+  parameters are checked, one kernel per audience is forked from it (``analysis/kernels``), the
+  notebooks run through papermill's nbclient engine, rendered by worker processes that imported
+  nbconvert and WeasyPrint meanwhile (see ``analysis/report/briefings.py``);
 - the plain route a user would otherwise script, one CLI after another per audience:
   ``papermill``, ``jupyter nbconvert --to html --no-input``, ``weasyprint --pdf-variant
-  pdf/ua-1`` (the same kind of PDF as ours).
+  pdf/ua-1`` (the same kind of PDF as ours);
+- our command again with ``ANALYSIS_WARM_KERNELS=0``: kernels started the ordinary way, as where
+  there is no ``fork``; the difference is what the factory buys.
 
-Both routes run in one invocation, on the bundled sample, and with ``--rows`` also on a generated
+All routes run in one invocation, on the bundled sample, and with ``--rows`` also on a generated
 log of that many complaints (the sample generator, same seed, without free text). Prints seconds
 per route and data set, the ratio plain / ours, whether ours met the goal, the machine's cores and
 its load average (other work on the machine slows every figure; read them side by side, not
@@ -39,9 +41,9 @@ AUDIENCES = ("minister", "union")
 GOAL_SECONDS = 8.0
 
 
-def _timed(cmd: list[str], cwd: Path = ROOT) -> float:
+def _timed(cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    done = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     if done.returncode:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr[-2000:]}")
@@ -64,10 +66,15 @@ def _params(work: Path, log: Path | None) -> list[Path]:
     return paths
 
 
-def ours(work: Path, params: list[Path]) -> float:
+def ours(work: Path, params: list[Path], warm: bool = True) -> float:
     out = work / "ours"
     cmd = [sys.executable, "-m", "analysis", "briefings", "--out-dir", str(out), "--params"]
-    return _timed(cmd + [str(p) for p in params])
+    env = {**os.environ, "ANALYSIS_WARM_KERNELS": "1" if warm else "0"}
+    return _timed(cmd + [str(p) for p in params], env=env)
+
+
+def ours_without_factory(work: Path, params: list[Path]) -> float:
+    return ours(work, params, warm=False)
 
 
 def plain(work: Path, params: list[Path]) -> float:
@@ -126,10 +133,11 @@ def main() -> int:
             for route, run in (
                 ("python -m analysis briefings (2 at once)", ours),
                 ("papermill + nbconvert + weasyprint CLIs", plain),
+                ("  the same, kernels not forked (switch 0)", ours_without_factory),
             ):
                 best[route] = min(run(work, params) for _ in range(args.repeat))
                 print(f"{label:<25}{route:<44}{best[route]:>8.1f}", flush=True)
-            mine, theirs = best.values()
+            mine, theirs, _ = best.values()
             print(f"{label:<25}{'ratio plain / ours':<44}{theirs / mine:>8.1f}")
             if log is None:
                 verdict = "met" if mine < GOAL_SECONDS else "missed"

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
-from scipy.optimize import linprog
 
 from analysis.publish.disclosure import TOTAL, Layout
+from analysis.publish.pattern import value_range
 
 Key = tuple[object, ...]
 #: A table's additive line over keys: the members add up to the total.
@@ -134,18 +134,10 @@ def key_ranges(
             if coeffs.any():
                 a_ub.append(coeffs)
                 b_ub.append(rhs)
-    kwargs: dict[str, object] = {"bounds": [(0, None)] * len(unknown), "method": "highs"}
-    if a_eq:
-        kwargs.update(A_eq=np.array(a_eq), b_eq=b_eq)
-    if a_ub:
-        kwargs.update(A_ub=np.array(a_ub), b_ub=b_ub)
     out = {}
     for key in keys:
-        objective = np.zeros(len(unknown))
-        objective[position[key]] = 1.0
-        low = linprog(objective, **kwargs)
-        high = linprog(-objective, **kwargs)
-        if low.status != 0 or high.status not in (0, 3):
-            raise DisclosureError(f"the release's audit failed to solve for {key}: {low.message}")
-        out[key] = (float(low.fun), np.inf if high.status == 3 else float(-high.fun))
+        found = value_range(len(unknown), position[key], a_eq, b_eq, a_ub, b_ub)
+        if isinstance(found, str):
+            raise DisclosureError(f"the release's audit failed to solve for {key}: {found}")
+        out[key] = found
     return out
