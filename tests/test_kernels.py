@@ -138,3 +138,52 @@ def test_a_factory_that_cannot_fork_falls_back_to_a_fresh_kernel(tmp_path, monke
     with kernel(tmp_path) as km:
         printed, reply = run(km, "import os\nprint(os.getppid())")
     assert reply["status"] == "ok" and int(printed) == os.getpid()
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the process tree in /proc")
+def test_jupyterlab_kernels_are_forks_of_a_factory_started_with_the_server(tmp_path) -> None:
+    import json
+    import urllib.request
+
+    from analysis.explore.browser import jupyterlab
+
+    def call(lab, method: str, path: str, body: dict | None = None) -> dict:
+        data = json.dumps(body or {}).encode()
+        request = urllib.request.Request(lab.url(path), method=method, data=data)
+        request.add_header("Content-Type", "application/json")
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read() or b"{}")
+
+    with jupyterlab(tmp_path) as lab:
+        server = next(p for p in _children(os.getpid()) if "jupyter" in _cmdline(p))
+        factories = [p for p in _children(server) if "analysis.kernels.factory" in _cmdline(p)]
+        assert len(factories) == 1, "the server starts one factory as it starts"
+        # A notebook in notebooks/ opened in JupyterLab: its kernel runs in that folder.
+        session = {"path": "notebooks/scratch.ipynb", "type": "notebook", "name": "scratch"}
+        kernel = call(lab, "POST", "/api/sessions", {**session, "kernel": {"name": "python3"}})
+        kernel = kernel["kernel"]
+        deadline = time.monotonic() + 60
+        while not _children(factories[0]) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        (first,) = _children(factories[0])
+        call(lab, "POST", f"/api/kernels/{kernel['id']}/restart")
+        assert gone(first, within=10)
+        (second,) = _children(factories[0])  # the restarted kernel is a fork too
+        assert second != first
