@@ -24,6 +24,8 @@ def test_points_are_the_step_function_at_each_hour_and_stop_at_follow_up():
     # at 30 h: S = 3/4 * (1 - 1/2) = 3/8, so 5/8 answered
     assert points.loc[36.0, "share"] == pytest.approx(0.625)
     assert points.index.max() == 60.0  # nothing is read beyond the longest follow-up
+    # The waits that ended unanswered, each counted at the first point at or after it.
+    assert points.loc[points["censored"] > 0, "censored"].to_dict() == {10.0: 1, 60.0: 1}
     assert (points["lower"] <= points["share"]).all() and (points["share"] <= points["upper"]).all()
 
 

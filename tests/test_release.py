@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from analysis.config import PROJECT_ROOT
+from analysis.measures.curves import curve_points
 from analysis.publish.charts import bar_chart, km_chart
 from analysis.publish.disclosure import CONFIDENTIAL, UNSUPPRESSED, publish_table
 from analysis.publish.release import DisclosureError, Release, total
@@ -181,24 +182,25 @@ def test_the_unsuppressed_view_is_explicit_and_stamped() -> None:
     assert table.frame["n"].tolist() == ["1", "40", "41"]
     html = published_html(table, "Complaints", "source").html
     assert f"{UNSUPPRESSED}: Complaints" in html
-    times = pd.DataFrame(
+    survival = pd.DataFrame(
         {
             "platform": "A",
-            "timeline": [1.0, 2.0],
-            "at_risk": [2, 1],
-            "events": [1, 1],
-            "censored": [0, 0],
-            "estimate": [0.5, 0.0],
-            "lower": [0.1, 0.0],
-            "upper": [0.9, 0.0],
+            "timeline": [0.0, 1.0, 2.0],
+            "at_risk": [2, 2, 1],
+            "events": [0, 1, 1],
+            "censored": [0, 0, 0],
+            "estimate": [1.0, 0.5, 0.0],
+            "lower": [1.0, 0.1, 0.0],
+            "upper": [1.0, 0.9, 0.0],
         }
     )
+    curves = curve_points(survival)
     chart = km_chart(
-        times, title="t", subtitle="s", source="x", alt="a", min_at_risk=1, unsuppressed=True
+        curves, title="t", subtitle="s", source="x", alt="a", min_at_risk=1, unsuppressed=True
     )
     assert UNSUPPRESSED in chart.to_html()
     with pytest.raises(ValueError, match="below the minimum"):
-        km_chart(times, title="t", subtitle="s", source="x", alt="a", min_at_risk=1)
+        km_chart(curves, title="t", subtitle="s", source="x", alt="a", min_at_risk=1)
 
 
 def test_annex_row_counts_go_through_the_same_control(tmp_path: Path) -> None:

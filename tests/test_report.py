@@ -14,6 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from analysis.config import SAMPLE_LOG
+from analysis.measures.curves import curve_points
 from analysis.publish.charts import bar_chart, km_chart, source_line
 from analysis.publish.tables import (
     fmt_hours,
@@ -216,15 +217,16 @@ def test_suppressed_bar_has_no_value_anywhere() -> None:
 
 
 def _survival(n_at_risk: list[int], group: str) -> pd.DataFrame:
-    t = np.arange(1, len(n_at_risk) + 1) * 10.0
-    est = np.linspace(0.95, 0.3, len(n_at_risk))
+    """A Kaplan-Meier table as kaplan_meier gives it: a row at time 0, then one every 10 hours."""
+    t = np.arange(0, len(n_at_risk) + 1) * 10.0
+    est = np.concatenate([[1.0], np.linspace(0.95, 0.3, len(n_at_risk))])
     return pd.DataFrame(
         {
             "platform": group,
             "timeline": t,
-            "at_risk": n_at_risk,
-            "events": 1,
-            "censored": [0, 1] * (len(n_at_risk) // 2),
+            "at_risk": [n_at_risk[0], *n_at_risk],
+            "events": [0, *[1] * len(n_at_risk)],
+            "censored": [0, *[0, 1] * (len(n_at_risk) // 2)],
             "estimate": est,
             "lower": est - 0.05,
             "upper": est + 0.05,
@@ -235,11 +237,12 @@ def _survival(n_at_risk: list[int], group: str) -> pd.DataFrame:
 def test_km_chart_stops_where_too_few_are_at_risk_and_marks_censoring() -> None:
     # A: 30 at risk, falling to 20, 12, 9, 5, 2 (10 hours apart); B never has 10 at risk.
     a = _survival([30, 20, 12, 9, 5, 2], "A").assign(
-        events=[10, 7, 3, 3, 3, 1], censored=[0, 1, 0, 1, 0, 1]
+        events=[0, 10, 7, 3, 3, 3, 1], censored=[0, 0, 1, 0, 1, 0, 1]
     )
     survival = pd.concat([a, _survival([8, 6], "B")])
+    points = curve_points(survival, hours=tuple(np.arange(0.0, 70.0, 10.0)))
     chart = km_chart(
-        survival, title="t", subtitle="s", source=SOURCE, alt="a", min_at_risk=10, step_hours=10
+        points, title="t", subtitle="s", source=SOURCE, alt="a", min_at_risk=10, step_hours=10
     )
     ax = chart.figure.axes[0]
     assert [t.get_text() for t in ax.texts] == ["A"]  # B never had 10 at risk: not drawn

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import re
 import subprocess
@@ -198,6 +200,25 @@ def test_charts_carry_alt_text_in_the_pdf(briefings) -> None:
     walk(reader.trailer["/Root"]["/StructTreeRoot"])
     assert any(a.startswith("Line chart of the share of complaints answered") for a in alts)
     assert len(alts) >= 2
+
+
+def test_the_response_chart_plots_the_results_curve_points(briefings) -> None:
+    """The chart's data file, as attached to the PDF, is the results model's response curves at
+    12-hour steps, shares to whole percentages and numbers still waiting rounded to 5 (14.1)."""
+    attached = PdfReader(briefings / "briefing-minister.pdf").attachments
+    (data,) = attached["time-to-first-response.csv"]
+    rows = list(csv.DictReader(io.StringIO(data.decode())))
+    curves = {
+        (p["group"], p["hours"]): p for p in _analyse_json("minister")["charts"]["response_curves"]
+    }
+    assert len(rows) > 20
+    for row in rows:
+        point = curves[(row["platform"], float(row["hours"]))]  # a point of the results
+        assert float(row["hours"]) % 12 == 0
+        for column, key in (("share", "share"), ("share_lower", "lower"), ("share_upper", "upper")):
+            assert abs(float(row[column]) - point[key]) <= 0.005 + 1e-9, (row, point)
+        assert int(row["still_waiting"]) % 5 == 0
+        assert abs(int(row["still_waiting"]) - point["at_risk"]) <= 2.5
 
 
 #: Statistical methods named after people, written in the Method annex. A planted surname that

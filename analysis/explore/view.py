@@ -17,7 +17,7 @@ from analysis.explore.state import ExplorerState
 from analysis.log.allowed_values import OUTCOMES
 from analysis.log.validate import ValidationResult
 from analysis.measures.as_at import as_at
-from analysis.measures.response_times import ALL_GROUPS, complaint_times, kaplan_meier
+from analysis.measures.response_times import ALL_GROUPS, complaint_times
 from analysis.publish.charts import Chart, km_chart, source_line
 from analysis.publish.tables import HtmlTable, counts_html, fmt_count, fmt_date, fmt_pct, table_html
 from analysis.report.story import fmt_small, named_platforms, response_finding, rule_total
@@ -77,7 +77,7 @@ def explore(validation: ValidationResult, state: ExplorerState, synthetic: bool)
         return ExplorerView(counts, None, "No complaint matches these filters.", None,
                             _compliance(result, state), None, result)  # fmt: skip
     times = complaint_times(log, seen.when)
-    chart, note = _chart(result, times, threshold, source, state)
+    chart, note = _chart(result, threshold, source, state)
     return ExplorerView(
         counts=counts,
         chart=chart,
@@ -109,15 +109,15 @@ def _counts(result: dict, received_after: int, threshold: int, state: ExplorerSt
 
 
 def _chart(
-    result: dict, times: pd.DataFrame, threshold: int, source: str, state: ExplorerState
+    result: dict, threshold: int, source: str, state: ExplorerState
 ) -> tuple[Chart | None, str]:
     shown = named_platforms(result, threshold)[:MAX_CURVES]
     if not shown:
         return None, f"No platform has {threshold} or more complaints reported: no curve is shown."
-    km = kaplan_meier(times, "response")
+    curves = pd.DataFrame(result["charts"]["response_curves"])
     reported = sum(result["platforms"][p]["reported"] for p in shown)
     chart = km_chart(
-        km.survival[km.survival["platform"].isin(shown)],
+        curves[curves["group"].isin(shown)],
         title=response_finding(result, threshold, among=shown),
         subtitle=(
             "Share of complaints with a first response from the platform, by time since reported; "

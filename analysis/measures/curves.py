@@ -26,8 +26,10 @@ def curve_points(
 
     ``survival`` is :attr:`KaplanMeier.survival` (group, timeline, at_risk, events, censored,
     estimate, lower, upper). Columns: group, hours, share (1 - S(t)), lower, upper (1 minus the
-    curve's bounds), at_risk (still waiting just after t). A curve is read only up to its longest
-    follow-up (beyond it S(t) is unknown), unless it had already reached zero.
+    curve's bounds), at_risk (still waiting just after t), censored (waits that ended at the
+    extract date without the event, since the previous point: a chart's ``|`` marks). A curve is
+    read only up to its longest follow-up (beyond it S(t) is unknown), unless it had already
+    reached zero.
     """
     frames = []
     grid = np.asarray(hours, dtype=float)
@@ -38,6 +40,7 @@ def curve_points(
         known = grid <= timeline[-1] if estimate[-1] > 0 else np.ones(len(grid), bool)
         t = grid[known]
         row = np.searchsorted(timeline, t, side="right") - 1
+        ended = np.concatenate([[0], np.cumsum(curve["censored"].to_numpy())])[row + 1]
         frames.append(
             pd.DataFrame(
                 {
@@ -47,8 +50,9 @@ def curve_points(
                     "lower": 1.0 - curve["upper"].to_numpy(dtype=float)[row],
                     "upper": 1.0 - curve["lower"].to_numpy(dtype=float)[row],
                     "at_risk": left[row].astype("int64"),
+                    "censored": np.diff(ended, prepend=0).astype("int64"),
                 }
             )
         )
-    columns = ["group", "hours", "share", "lower", "upper", "at_risk"]
+    columns = ["group", "hours", "share", "lower", "upper", "at_risk", "censored"]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

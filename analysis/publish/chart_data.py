@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from analysis.publish.disclosure import check_threshold, survival_at_hours
+from analysis.publish.disclosure import check_threshold
 
 #: Numbers still waiting on a published curve are rounded to a multiple of this.
 AT_RISK_ROUNDING = 5
@@ -33,54 +33,54 @@ def _round_pct(values: pd.Series) -> pd.Series:
     return (values.astype(float) * 100).round() / 100
 
 
-def curve_points(
-    survival: pd.DataFrame,
-    group: str,
+def published_points(
+    points: pd.DataFrame,
+    label: str = "platform",
     *,
     step_hours: float,
     horizon: float,
     threshold: int,
     unsuppressed: bool = False,
 ) -> pd.DataFrame:
-    """Kaplan-Meier curves at the chart's resolution, one row per group and grid time.
+    """A chart's curves at the chart's resolution, from the results' curve points.
 
-    ``survival``: the tidy frame of ``analysis.measures.response_times.kaplan_meier`` (group,
-    timeline, at_risk, events, censored, estimate, lower, upper). Returns ``group``,
-    :data:`CURVE_COLUMNS` and ``waiting_ended`` (True where someone was censored during the step,
-    for the chart's marks; :func:`published_curve` leaves it out of the data file).
-    ``unsuppressed`` keeps every grid time and exact numbers (an analyst's view).
+    ``points``: rows of :func:`analysis.measures.curves.curve_points` (group, hours, share,
+    lower, upper, at_risk, censored), as the results model stores them; ``step_hours`` must be a
+    step of their grid (12 is). Returns, per group renamed ``label``, the times up to ``horizon``
+    every ``step_hours`` with :data:`CURVE_COLUMNS` and ``waiting_ended`` (True where someone
+    stopped being followed during the step, for the chart's marks; :func:`published_curve` leaves
+    it out of the data file). ``unsuppressed`` keeps exact numbers and the whole curve (an
+    analyst's view).
     """
     threshold = check_threshold(threshold, unsuppressed)
-    grid = np.arange(0.0, horizon + step_hours / 2, step_hours)
     frames = []
-    for label, curve in survival.groupby(group, sort=False):
-        at = survival_at_hours(curve.drop(columns=[group]), grid)
-        start = int(curve["at_risk"].iloc[0]) if len(curve) else 0
-        before = np.concatenate([[start], at["at_risk"].to_numpy()[:-1]])
-        keep = np.ones(len(at), dtype=bool)
+    for group, curve in points.groupby("group", sort=False):
+        curve = curve[curve["hours"] <= horizon].sort_values("hours")
+        ended = curve["censored"].cumsum()
+        on_grid = np.isclose(curve["hours"] % step_hours, 0)
+        curve, ended = curve[on_grid], ended[on_grid]
+        keep = np.ones(len(curve), dtype=bool)
+        waiting = curve["at_risk"].astype(float)
         if not unsuppressed:
             # The curve stops at the first time fewer than the threshold are still waiting.
-            keep = np.minimum.accumulate(at["at_risk"].to_numpy() >= threshold)
-            keep &= start >= threshold
-        waiting = at["at_risk"].astype(float)
-        if not unsuppressed:
+            keep = np.minimum.accumulate(waiting.to_numpy() >= threshold)
             waiting = (waiting / AT_RISK_ROUNDING).round() * AT_RISK_ROUNDING
         frame = pd.DataFrame(
             {
-                group: label,
-                "hours": grid,
-                "share": 1 - at["estimate"],
-                "share_lower": 1 - at["upper"],
-                "share_upper": 1 - at["lower"],
-                "still_waiting": waiting.astype(int),
-                "waiting_ended": (at["censored"].to_numpy() > 0) & (before > 0),
+                label: group,
+                "hours": curve["hours"].to_numpy(dtype=float),
+                "share": curve["share"].to_numpy(dtype=float),
+                "share_lower": curve["lower"].to_numpy(dtype=float),
+                "share_upper": curve["upper"].to_numpy(dtype=float),
+                "still_waiting": waiting.astype(int).to_numpy(),
+                "waiting_ended": np.diff(ended.to_numpy(), prepend=0) > 0,
             }
         )
         if not unsuppressed:
             for col in ("share", "share_lower", "share_upper"):
                 frame[col] = _round_pct(frame[col])
         frames.append(frame[keep])
-    columns = [group, *CURVE_COLUMNS, "waiting_ended"]
+    columns = [label, *CURVE_COLUMNS, "waiting_ended"]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 

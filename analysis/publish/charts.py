@@ -33,7 +33,7 @@ from afcharts.af_colours import get_af_colours
 from matplotlib.figure import Figure
 
 from analysis.config import SUPPRESSION_THRESHOLD
-from analysis.publish.chart_data import curve_points, published_curve
+from analysis.publish.chart_data import published_curve, published_points
 from analysis.publish.disclosure import UNSUPPRESSED
 
 AF_STYLE = "afcharts.afcharts"
@@ -200,7 +200,7 @@ def _hours_label(hours: float) -> str:
 
 
 def km_chart(
-    survival: pd.DataFrame,
+    curves: pd.DataFrame,
     group: str = "platform",
     *,
     title: str,
@@ -216,21 +216,23 @@ def km_chart(
 ) -> Chart:
     """Share with the event (answered, removed) by time since report: 1 - Kaplan-Meier, per group.
 
-    Expects the tidy ``survival`` frame of :func:`analysis.measures.response_times.kaplan_meier`
-    (group, timeline, at_risk, events, censored, estimate, lower, upper). Draws each curve as a
-    step with its 95% band shaded, ``|`` marks where complaints were still waiting at the extract
-    date, and the group's name at the end of its line; each group has its own colour *and* line
-    style.
+    ``curves``: the curve points the results model holds (``charts.response_curves`` or
+    ``removal_curves``; :func:`analysis.measures.curves.curve_points` for a view computed on the
+    spot), one row per group and time; ``group`` names the groups in the chart's data file.
+    Draws each curve as a step with its 95% band shaded, ``|`` marks where complaints were still
+    waiting at the extract date, and the group's name at the end of its line; each group has its
+    own colour *and* line style.
 
-    Disclosure control (:func:`analysis.publish.chart_data.curve_points`): the curve is drawn, and
-    its data published, at ``step_hours`` resolution with shares in whole percentages and the
-    numbers still waiting rounded; each curve stops before the first time fewer than
+    Disclosure control (:func:`analysis.publish.chart_data.published_points`): the curve is
+    drawn, and its data published, at ``step_hours`` resolution with shares in whole percentages
+    and the numbers still waiting rounded; each curve stops before the first time fewer than
     ``min_at_risk`` (the suppression threshold) are still waiting, and a group that starts below
-    it is not drawn at all. ``unsuppressed`` (an analyst's view) keeps every step and is stamped.
+    it is not drawn at all. ``unsuppressed`` (an analyst's view) keeps exact numbers and is
+    stamped.
     """
-    horizon = float(max_hours or survival["timeline"].max())
-    points = curve_points(
-        survival,
+    horizon = float(max_hours or curves["hours"].max())
+    points = published_points(
+        curves,
         group,
         step_hours=step_hours,
         horizon=horizon,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.measures.response_times import complaint_times, kaplan_meier
 from analysis.publish.charts import Chart, bar_chart, km_chart
 from analysis.publish.release import Release
 from analysis.publish.tables import COMPLAINTS, published_counts
@@ -25,10 +24,9 @@ def response_chart(data: BriefingInputs) -> Chart:
     """Share of complaints answered by time since the report, for the largest named platforms."""
     threshold = data.params.suppression_threshold
     shown = story.named_platforms(data.headline, threshold)[:MAX_LINES]
-    times = complaint_times(data.log, data.validation.as_of)
-    km = kaplan_meier(times, "response")
+    curves = pd.DataFrame(data.headline["charts"]["response_curves"])
     chart = km_chart(
-        km.survival[km.survival["platform"].isin(shown)],
+        curves[curves["group"].isin(shown)],
         title="",
         subtitle="",
         source=data.source,

@@ -132,6 +132,9 @@ class CurvePoint(BaseModel):
     at_risk: int = figure(
         "Complaints still waiting at that time (curves stop below the threshold)."
     )
+    censored: int = figure(
+        "Waits that ended unanswered at the extract date since the previous point (| marks)."
+    )
 
 
 class Bar(BaseModel):

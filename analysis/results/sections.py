@@ -180,6 +180,7 @@ def curve(points: pd.DataFrame) -> list[CurvePoint]:
             lower=convert.share(r["lower"]),
             upper=convert.share(r["upper"]),
             at_risk=int(r["at_risk"]),
+            censored=int(r["censored"]),
         )
         for r in points.to_dict("records")
     ]
