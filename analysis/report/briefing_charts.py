@@ -67,17 +67,12 @@ def categories_chart(data: BriefingInputs, release: Release | None = None) -> Ch
     bars = published_counts(
         cats, threshold, release=release, name="Complaints naming each kind of abuse", totals=False
     ).sort_values("count", ascending=False, na_position="last")
-    return bar_chart(
+    return _complaint_bars(
         bars,
-        "label",
-        "count",
+        data,
         title=story.categories_title(bars),
-        subtitle="Complaints naming each kind of abuse (several may apply to one complaint), "
-        f"N = {story.fmt_small(data.headline['totals']['complaints'], threshold)} complaints",
-        source=data.source,
-        alt="Bar chart of complaints naming each kind of abuse. "
-        + "; ".join(f"{r.label}: {r.label_text}" for r in bars.itertuples()),
-        axis_label="Complaints",
+        what="complaints naming each kind of abuse",
+        subtitle="Complaints naming each kind of abuse (several may apply to one complaint)",
         name="kinds-of-abuse",
     )
 
@@ -138,16 +133,32 @@ def monthly_chart(data: BriefingInputs, release: Release | None = None) -> Chart
         name="Complaints by month received",
         population=COMPLAINTS,
     )
+    return _complaint_bars(
+        bars,
+        data,
+        title=story.peak_title(bars),
+        what="complaints by month received",
+        subtitle="Complaints by month received",
+        name="complaints-by-month",
+    )
+
+
+def _complaint_bars(
+    bars: pd.DataFrame, data: BriefingInputs, *, title: str, what: str, subtitle: str, name: str
+) -> Chart:
+    """A bar chart of published complaint counts, its alt text read off the bars as printed."""
+    total = story.fmt_small(
+        data.headline["totals"]["complaints"], data.params.suppression_threshold
+    )
     return bar_chart(
         bars,
         "label",
         "count",
-        title=story.peak_title(bars),
-        subtitle="Complaints by month received, N = "
-        f"{story.fmt_small(data.headline['totals']['complaints'], threshold)} complaints",
+        title=title,
+        subtitle=f"{subtitle}, N = {total} complaints",
         source=data.source,
-        alt="Bar chart of complaints by month received. "
+        alt=f"Bar chart of {what}. "
         + "; ".join(f"{r.label}: {r.label_text}" for r in bars.itertuples()),
         axis_label="Complaints",
-        name="complaints-by-month",
+        name=name,
     )
