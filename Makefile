@@ -10,7 +10,9 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: setup briefings test test-fast lab spark lint format lock clean
 
+# compileall again on every run: it only recompiles what was edited since (a fraction of a second).
 setup: $(STAMP)
+	@$(PY) -m compileall -q analysis
 
 # requirements.lock pins every package with its hashes (uv pip compile --generate-hashes), so two
 # machines get the same environment; `uv pip sync` makes the venv match it exactly.
@@ -22,7 +24,6 @@ $(STAMP): requirements.lock pyproject.toml
 	@$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 	$(UV) pip sync --quiet --compile-bytecode --python $(PY) requirements.lock
 	$(UV) pip install --quiet --python $(PY) --no-deps -e .
-	@$(PY) -m compileall -q analysis
 	@touch $(STAMP)
 
 briefings: setup

@@ -3,6 +3,7 @@ have imported, their subprocesses, interrupts, shutdown, and the fallback to a f
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -18,15 +19,18 @@ from analysis.kernels.provisioner import WarmKernelSpecs, factory_for
 
 pytestmark = [
     pytest.mark.slow,  # each test starts a kernel, most a factory too
-    pytest.mark.skipif(not hasattr(os, "fork"), reason="kernels are forked only where fork exists"),
+    pytest.mark.skipif(
+        not provisioner.warm_kernels_enabled(), reason="kernels are forked on Linux only"
+    ),
 ]
 
 PRELOAD = ("import fractions", "import matplotlib.pyplot")
 
 
 @contextmanager
-def kernel(cwd: Path, preload: tuple[str, ...] = PRELOAD) -> Iterator[KernelManager]:
-    km = KernelManager(kernel_name="python3", kernel_spec_manager=WarmKernelSpecs(preload=preload))
+def kernel(cwd: Path, preload: tuple[str, ...] = PRELOAD, **specs: str) -> Iterator[KernelManager]:
+    manager = WarmKernelSpecs(preload=preload, **specs)
+    km = KernelManager(kernel_name="python3", kernel_spec_manager=manager)
     km.start_kernel(cwd=str(cwd))
     try:
         yield km
@@ -121,13 +125,67 @@ def test_shutdown_ends_the_kernel_and_a_closed_factory_ends_its_kernels(tmp_path
         assert gone(second, within=10)
 
 
+@pytest.mark.parametrize("why", ["switched off", "no fork"])
 def test_without_fork_or_when_switched_off_a_kernel_starts_the_ordinary_way(
-    tmp_path, monkeypatch
+    tmp_path, monkeypatch, why
 ) -> None:
-    monkeypatch.setenv(provisioner.SWITCH, "0")
+    if why == "switched off":
+        monkeypatch.setenv(provisioner.SWITCH, "0")
+    else:
+        monkeypatch.delattr(os, "fork")
     with kernel(tmp_path) as km:
         printed, _ = run(km, "import os\nprint(os.getppid())")
     assert int(printed) == os.getpid()  # launched by jupyter_client itself
+
+
+def test_a_forked_kernel_is_set_up_as_the_launcher_sets_up_a_kernel(tmp_path, monkeypatch) -> None:
+    code = (
+        "import sys, json, numpy\nprint(json.dumps([sys.path, sys.argv[0], numpy.random.rand()]))"
+    )
+    seen = []
+    for switch in ("1", "1", "0"):
+        monkeypatch.setenv(provisioner.SWITCH, switch)
+        with kernel(tmp_path, ("import numpy",)) as km:
+            seen.append(json.loads(run(km, code)[0]))
+    (forked, path, first), (_, _, second), (plain, plain_path, _) = seen
+    assert forked == plain  # "" after the standard library: a local csv.py shadows nothing
+    assert path == plain_path and path.endswith("ipykernel_launcher.py")
+    assert first != second  # each kernel draws its own random numbers
+
+
+def test_a_kernel_shut_down_exits_as_python_does(tmp_path) -> None:
+    with kernel(tmp_path) as km:
+        run(
+            km,
+            "import atexit, pathlib\n"
+            "atexit.register(pathlib.Path('said-goodbye.txt').write_text, 'bye')\n"
+            "unclosed = open('unclosed.txt', 'w')\nunclosed.write('kept')",
+        )
+        km.shutdown_kernel(now=False)
+    assert (tmp_path / "said-goodbye.txt").read_text() == "bye"
+    assert (tmp_path / "unclosed.txt").read_text() == "kept"
+
+
+def test_the_factory_is_out_of_reach_of_a_ctrl_c_at_the_terminal(tmp_path) -> None:
+    factory = factory_for(PRELOAD, tmp_path)
+    assert os.getsid(factory.pid) != os.getsid(0)
+
+
+def test_a_factory_that_does_not_answer_in_time_is_ended(tmp_path) -> None:
+    factory = KernelFactory(["import time; time.sleep(60)"], tmp_path)
+    with pytest.raises(FactoryError, match="did not answer within 1 s"):
+        factory.fork(["-f", str(tmp_path / "k.json")], tmp_path, dict(os.environ), timeout=1)
+    assert not factory.alive
+
+
+def test_in_jupyterlab_only_kernels_in_the_warm_folder_are_forked(tmp_path) -> None:
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    warm = str(tmp_path / "notebooks")
+    for folder, forked in (("notebooks", True), ("elsewhere", False)):
+        with kernel(tmp_path / folder, warm_up_in=warm) as km:
+            printed, _ = run(km, "import os\nprint(os.getppid())")
+        assert (int(printed) != os.getpid()) is forked, folder
 
 
 def test_a_factory_that_cannot_fork_falls_back_to_a_fresh_kernel(tmp_path, monkeypatch) -> None:

@@ -16,6 +16,7 @@ import asyncio
 import atexit
 import contextlib
 import os
+import select
 import signal
 import sys
 import threading
@@ -43,8 +44,14 @@ _factories_lock = threading.Lock()
 
 
 def warm_kernels_enabled() -> bool:
-    """Whether kernels may be forked here: ``os.fork`` exists and the switch is not ``0``."""
-    return hasattr(os, "fork") and os.environ.get(SWITCH, "1") != "0"
+    """Whether kernels may be forked here: on Linux, unless the switch is ``0``.
+
+    Linux only: macOS has ``fork``, but its system libraries (Accelerate, under numpy) are not
+    safe to use in a child forked after they were loaded, which is why Python's multiprocessing
+    stopped forking there; Windows has no ``fork``.
+    """
+    linux = sys.platform.startswith("linux") and hasattr(os, "fork")
+    return linux and os.environ.get(SWITCH, "1") != "0"
 
 
 def factory_for(preload: Sequence[str], cwd: str | Path) -> KernelFactory:
@@ -76,68 +83,107 @@ def _kernel_args(cmd: Sequence[str]) -> list[str] | None:
     return None
 
 
+class _Forked:
+    """A kernel the factory forked. Its pidfd (Linux 5.3+) tells when it has ended even after
+    the factory has reaped it and its process id has gone to another process."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        try:
+            self.fd: int | None = os.pidfd_open(pid)
+        except ProcessLookupError:
+            self.fd = None  # ended already
+            self.pid = 0
+        except OSError:  # a kernel without pidfds: fall back to the process id alone
+            self.fd = None
+
+    def alive(self) -> bool:
+        if self.fd is not None:
+            return not select.select([self.fd], [], [], 0)[0]
+        if not self.pid:
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def signal_group(self, signum: int) -> None:
+        """Signal the kernel's session (it and its subprocesses), if the kernel still runs."""
+        if self.alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.pid, signum)
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
 class WarmProvisioner(LocalProvisioner):  # type: ignore[misc]
     """``LocalProvisioner`` whose kernels are forks of a factory that imported ``preload``."""
 
     preload = List(Unicode(), help="Python lines the factory runs before forking kernels").tag(
         config=True
     )
-    forked_pid: int | None = None
+    folder = Unicode(
+        "", help="fork only kernels that run in this folder (others start the ordinary way)"
+    ).tag(config=True)
+    forked: _Forked | None = None
 
     @property
     def has_process(self) -> bool:
-        return self.forked_pid is not None or super().has_process
+        return self.forked is not None or super().has_process
+
+    def _forks(self, cmd: list[str], cwd: str | Path) -> bool:
+        if _kernel_args(cmd) is None or not warm_kernels_enabled():
+            return False
+        return not self.folder or Path(cwd).resolve() == Path(self.folder).resolve()
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
-        args = _kernel_args(cmd)
-        if args is None or not warm_kernels_enabled():
-            return await super().launch_kernel(cmd, **kwargs)
         cwd = kwargs.get("cwd") or Path.cwd()
+        if not self._forks(cmd, cwd):
+            return await super().launch_kernel(cmd, **kwargs)
         env = kwargs.get("env") or dict(os.environ)
         try:
             factory = factory_for(self.preload, cwd)
-            pid = await asyncio.to_thread(factory.fork, args, cwd, env)
+            pid = await asyncio.to_thread(factory.fork, _kernel_args(cmd), cwd, env)
         except (FactoryError, OSError) as exc:
             self.log.warning("kernel factory unavailable (%s): starting a fresh kernel", exc)
             return await super().launch_kernel(cmd, **kwargs)
-        self.forked_pid = self.pid = self.pgid = pid
+        self.forked = _Forked(pid)
+        self.pid = self.pgid = pid
         self.cwd = cwd
         return self.connection_info
 
     async def poll(self) -> int | None:
         """None while the kernel runs. Its exit code is the factory's to collect, so an ended
         kernel reads 0 here (jupyter_client only asks whether it is alive)."""
-        if self.forked_pid is None:
+        if self.forked is None:
             return await super().poll()
-        try:
-            os.kill(self.forked_pid, 0)
-        except ProcessLookupError:
-            return 0
-        return None
+        return None if self.forked.alive() else 0
 
     async def wait(self) -> int | None:
-        if self.forked_pid is None:
+        if self.forked is None:
             return await super().wait()
-        while await self.poll() is None:
+        while self.forked.alive():
             await asyncio.sleep(0.05)
-        self.forked_pid = None
+        self.forked.close()
+        self.forked = None
         return 0
 
     async def send_signal(self, signum: int) -> None:
-        if self.forked_pid is None:
+        if self.forked is None:
             return await super().send_signal(signum)
-        # The kernel's session: it and its subprocesses. Gone already is fine, as for
-        # LocalProvisioner.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(self.forked_pid, signum)
+        self.forked.signal_group(signum)
 
     async def kill(self, restart: bool = False) -> None:
-        if self.forked_pid is None:
+        if self.forked is None:
             return await super().kill(restart)
         await self.send_signal(signal.SIGKILL)
 
     async def terminate(self, restart: bool = False) -> None:
-        if self.forked_pid is None:
+        if self.forked is None:
             return await super().terminate(restart)
         await self.send_signal(signal.SIGTERM)
 
@@ -153,7 +199,9 @@ class WarmKernelSpecs(KernelSpecManager):  # type: ignore[misc]
         config=True
     )
     warm_up_in = Unicode(
-        "", help="start the factory for kernels in this folder when this manager is created"
+        "",
+        help="start the factory for kernels in this folder when this manager is created, and "
+        "fork only kernels that run there (elsewhere a factory would start cold)",
     ).tag(config=True)
 
     def __init__(self, **kwargs: Any) -> None:
@@ -170,7 +218,7 @@ class WarmKernelSpecs(KernelSpecManager):  # type: ignore[misc]
                 **spec.metadata,
                 "kernel_provisioner": {
                     "provisioner_name": PROVISIONER_NAME,
-                    "config": {"preload": list(self.preload)},
+                    "config": {"preload": list(self.preload), "folder": self.warm_up_in},
                 },
             }
         return spec
