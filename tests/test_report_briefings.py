@@ -266,6 +266,29 @@ def test_a_failing_cell_names_notebook_and_cell_and_leaves_no_pdf(tmp_path) -> N
     assert [p.name for p in (out / "executed").iterdir()] == ["broken-union.failed.ipynb"]
 
 
+def test_more_briefings_than_jobs_each_get_a_kernel_in_turn(tmp_path) -> None:
+    """Three parameters files, one at a time: the later ones start their kernels themselves."""
+    nb = nbformat.read(PROJECT_ROOT / "notebooks" / "04_briefing.ipynb", as_version=4)
+    parameters = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    shown = "from IPython.display import HTML, display\ndisplay(HTML(f'<p>for the {audience}</p>'))"
+    nb.cells = [parameters, nbformat.v4.new_code_cell(shown)]
+    short = tmp_path / "short.ipynb"
+    nbformat.write(nb, short)
+    params = []
+    for name in ("first", "second", "third"):
+        params.append(tmp_path / f"{name}.yaml")
+        params[-1].write_text((PARAMS_DIR / "union.yaml").read_text())
+    out = tmp_path / "out"
+    done = _run(
+        *("--notebook", str(short), "--jobs", "1", "--out-dir", str(out), "--params"),
+        *map(str, params),
+    )
+    assert done.returncode == 0, done.stderr
+    assert "3 of 3 briefing(s) written" in done.stdout
+    for name in ("first", "second", "third"):
+        assert "for the union" in (out / f"briefing-{name}.html").read_text()
+
+
 def test_a_small_count_is_said_as_fewer_than_the_threshold(briefings) -> None:
     result = _analyse_json("minister")
     threshold = load_params_file(PARAMS_DIR / "minister.yaml")["suppression_threshold"]

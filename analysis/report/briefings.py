@@ -195,12 +195,16 @@ def produce(
 ) -> None:
     """Execute one briefing's notebook, have it rendered, and publish its files together.
 
-    Every file is written under its :func:`pending` name and renamed once all are done; on any
-    failure they are removed, and the executed notebook is kept as ``*.failed.ipynb``.
+    On ``kernel``, or on one started now for the notebook (forked warm where it can be, see
+    :func:`start_kernels`). Every file is written under its :func:`pending` name and renamed once
+    all are done; on any failure they are removed, and the executed notebook is kept as
+    ``*.failed.ipynb``.
     """
     start = time.perf_counter()
     executed, html, pdf = pending(job.executed), pending(job.html), pending(job.pdf)
     try:
+        if kernel is None:
+            (kernel,) = start_kernels(job.notebook, 1)
         _say(job, f"executing {_display(job.notebook)} -> {_display(job.executed)}")
         execute(
             job.notebook,
@@ -244,7 +248,8 @@ def run_jobs(
 ) -> list[str]:
     """Produce the briefings, ``workers`` at a time; return one error message per failed one.
 
-    The first jobs take the ``kernels`` started already; the others start their own.
+    The first jobs take the ``kernels`` started already; the others start their own when their
+    turn comes.
     """
     failed: dict[str, str] = {}
     started = list(kernels or [])
