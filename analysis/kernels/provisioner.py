@@ -3,7 +3,8 @@
 :class:`WarmProvisioner` is jupyter_client's ``LocalProvisioner`` (which its authors meant to be
 subclassed) with one step changed: launching. Ports, the connection file and cleanup are
 inherited; the kernel process comes from a :class:`~analysis.kernels.factory.KernelFactory` that
-has imported the ``preload`` lines, and is signalled, polled and killed by process id and group.
+has imported the ``preload`` lines; it is watched through a pidfd and signalled, interrupted
+and killed as a process group, as LocalProvisioner does with the processes it starts.
 
 :class:`WarmKernelSpecs` hands it to whoever asks for the ``python3`` kernel: the ``briefings``
 command passes it to its kernel managers, and ``make lab`` configures JupyterLab with it

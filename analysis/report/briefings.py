@@ -17,7 +17,7 @@ are checked, a kernel factory starts importing what the notebook imports (:mod:`
 and a ``forkserver`` (``spawn`` where there is none) starts the render workers with nbconvert and
 WeasyPrint imported once. Each briefing's kernel is then a fork of the factory, and the notebooks
 run at once, driven from threads of this process (a kernel is its own process, so a thread only
-waits for it). Where ``fork`` is missing, kernels start the ordinary way.
+waits for it). Off Linux, kernels start the ordinary way (see :mod:`analysis.kernels`).
 """
 
 from __future__ import annotations
