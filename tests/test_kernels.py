@@ -153,6 +153,18 @@ def test_a_forked_kernel_is_set_up_as_the_launcher_sets_up_a_kernel(tmp_path, mo
     assert first != second  # each kernel draws its own random numbers
 
 
+def test_widgets_preloaded_in_the_factory_still_reach_the_browser(tmp_path, monkeypatch) -> None:
+    # ipywidgets registers its comm targets when imported under IPython; in the factory there was
+    # no IPython yet. Without them JupyterLab cannot draw a live kernel's widgets after a reload.
+    code = "import ipywidgets, comm\nprint(sorted(comm.get_comm_manager().targets))"
+    seen = []
+    for switch in ("1", "0"):
+        monkeypatch.setenv(provisioner.SWITCH, switch)
+        with kernel(tmp_path, ("import ipywidgets",)) as km:
+            seen.append(run(km, code)[0])
+    assert seen[0] == seen[1] == "['jupyter.widget', 'jupyter.widget.control']\n"
+
+
 def test_a_kernel_shut_down_exits_as_python_does(tmp_path) -> None:
     with kernel(tmp_path) as km:
         run(

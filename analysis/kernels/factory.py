@@ -11,7 +11,8 @@ child is a clean copy. The child makes itself what ipykernel's launcher would ha
 session of its own (as jupyter_client's launcher does, so an interrupt reaches the kernel's
 process group), the requested directory and environment, the launcher's ``sys.argv`` and
 ``sys.path``, fresh random seeds, the default SIGCHLD handling (the factory ignores SIGCHLD to
-reap its children; a kernel's own subprocesses must report their exit codes), and an ordinary
+reap its children; a kernel's own subprocesses must report their exit codes), the hooks that
+preloaded modules set up when imported under IPython (ipywidgets' comm targets), and an ordinary
 interpreter exit when the kernel shuts down (``atexit`` handlers, file buffers, IPython's
 history). What Python fixes at start-up cannot be redone: the hash seed and ``PYTHON*`` settings
 are the factory's, which the command started with the same environment.
@@ -98,13 +99,26 @@ def _become_kernel(request: Mapping[str, Any], replies: BinaryIO) -> NoReturn:
         sys.argv = [str(importlib.util.find_spec("ipykernel_launcher").origin), *argv]
         if "numpy" in sys.modules:  # Python's random reseeds itself after a fork; numpy does not
             sys.modules["numpy"].random.seed()
-        from ipykernel.kernelapp import launch_new_instance
+        from ipykernel.kernelapp import IPKernelApp
+
+        app = IPKernelApp.instance()
+        app.initialize(argv)
+        _hook_into_shell()
     except BaseException:
         traceback.print_exc()
         os._exit(1)
-    launch_new_instance(argv=argv)
+    app.start()
     # The kernel has shut down: leave as any interpreter does (not back into the factory's loop).
     raise SystemExit(0)
+
+
+def _hook_into_shell() -> None:
+    """Redo what preloaded modules do when imported under IPython: in the factory there was no
+    shell to hook into. ipywidgets registers its comm targets (JupyterLab uses them to draw the
+    widgets of a running kernel again after a page reload)."""
+    widgets = sys.modules.get("ipywidgets")
+    if widgets is not None:
+        widgets.register_comm_target()
 
 
 def serve(preload: Sequence[str]) -> None:
