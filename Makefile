@@ -42,8 +42,10 @@ test-fast: setup
 # JupyterLab on the whole repository, on this project's kernel (the venv's python3) and settings
 # (jupyter/: 127.0.0.1 only, no news or update checks, notebooks saved without outputs), opening
 # notebooks/00_start_here.ipynb.
+# As root (a container, say) Jupyter refuses to start without --allow-root.
 lab: setup
-	JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter JUPYTER_PREFER_ENV_PATH=1 $(VENV)/bin/jupyter lab
+	JUPYTER_CONFIG_DIR=$(CURDIR)/jupyter JUPYTER_PREFER_ENV_PATH=1 $(VENV)/bin/jupyter lab \
+		$(if $(filter 0,$(shell id -u)),--allow-root)
 
 spark: setup
 	$(UV) pip install --quiet --python $(PY) -r requirements-spark.lock
