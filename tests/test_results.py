@@ -58,6 +58,11 @@ ROWS = [
 ]
 
 
+def by_hand(value: object) -> object:
+    """A figure worked by hand (to four decimals), as the results give it (to six)."""
+    return pytest.approx(value, abs=5e-5)
+
+
 @pytest.fixture
 def small_log(log_file):
     return log_file(ROWS, name="small.csv")
@@ -150,13 +155,11 @@ def test_rule_rows_give_the_compliance_worked_by_hand(log_file, capsys):
     counts = ("in_scope", "compliant", "breached", "undetermined")
     assert tuple(netzdg[k] for k in counts) == (4, 1, 2, 1)
     # 1 of the 3 decided; Wilson 95% for 1/3 (z = 1.96): centre 0.42692, half-width 0.36542
-    assert (netzdg["share_compliant"], netzdg["share_lower"], netzdg["share_upper"]) == (
-        0.3333,
-        0.0615,
-        0.7923,
+    assert (netzdg["share_compliant"], netzdg["share_lower"], netzdg["share_upper"]) == by_hand(
+        (1 / 3, 0.0615, 0.7923)
     )
     # Kaplan-Meier: R4 censored at 12 h (3 left), R3 removed at 22 h: 1 - 2/3 by 24 h
-    assert netzdg["km_share"] == 0.3333
+    assert netzdg["km_share"] == by_hand(1 / 3)
     # trusted-flagger lane (48 h, the organisation's own reports): R1 met, R2 breached, R4 not due
     assert tuple(flagger[k] for k in counts) == (3, 1, 1, 1)
     assert flagger["share_compliant"] == 0.5
@@ -318,7 +321,7 @@ def test_findings_on_the_small_log_are_the_figures_worked_by_hand(small_log, cap
     assert counts == {"removed": 2, "restricted": 0, "no_breach_found": 1}
     assert (pooled["other_answer"]["count"], pooled["not_answered"]["count"]) == (0, 3)
     assert pooled["not_answered"]["share"] == 0.5
-    assert pooled["no_breach_of_answers"]["share"] == 0.3333  # 1 of the 3 answers
+    assert pooled["no_breach_of_answers"]["share"] == by_hand(1 / 3)  # 1 of the 3 answers
     assert "Instagram" not in outcomes  # nothing reported to it
 
     league = [
@@ -364,7 +367,7 @@ def test_findings_on_the_small_log_are_the_figures_worked_by_hand(small_log, cap
         d["deadline_hours"]: d["share_within"] for d in result["charts"]["removal_deadlines"]
     }
     # removals at 22 h and 30 h among 6: S(24) = 5/6, S(48) = 5/6 * 4/5
-    assert (deadlines[24.0], deadlines[48.0]) == (0.1667, 0.3333)
+    assert (deadlines[24.0], deadlines[48.0]) == by_hand((1 / 6, 1 / 3))
     categories = {b["label"]: b["complaints"] for b in result["charts"]["by_category"]}
     assert (
         categories["defamatory allegation"],

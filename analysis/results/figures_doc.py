@@ -37,9 +37,10 @@ Every figure comes from one JSON file per extract: `python -m analysis analyse L
 --json` prints it, `analysis.results.save_results` writes it beside the reports, and
 `analysis.results.headline()` returns it as a dict. To trace a printed number, find its field below:
 the definition says what it is, the function computes it (module and name). Shares are proportions
-0-1 (printed as percentages), hours are rounded to 0.1, p-values to 3 significant figures; a value
-that cannot be computed is null with a `reason` beside it. In a path, `<key>` is a dictionary key
-(a platform's name, or `response` / `removal`) and `[]` any item of a list.
+0-1 to six decimals (printed as whole percentages), hours are rounded to 0.01, p-values to 3
+significant figures; a value that cannot be computed is null with a `reason` beside it. In a path,
+`<key>` is a dictionary key (a platform's name, or `response` / `removal`) and `[]` any item of a
+list.
 """
 
 

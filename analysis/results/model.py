@@ -4,8 +4,8 @@
 keys and shapes they had as a plain dict, so ``headline()`` (the model's JSON-mode dict) still reads
 as before. The findings added for the briefings are in :mod:`analysis.results.findings`.
 
-Conventions: hours are rounded to 0.1, shares (proportions 0-1) to 0.0001, p-values to 3 significant
-figures. A value that cannot be computed is ``null`` with a sibling ``reason``; "not reached" stands
+Conventions: hours are rounded to 0.01, shares (proportions 0-1) to 0.000001, p-values to 3
+significant figures (:mod:`analysis.results.convert` says why). A value that cannot be computed is ``null`` with a sibling ``reason``; "not reached" stands
 for a median (or bound) the data never reach.
 """
 

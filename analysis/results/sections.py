@@ -171,7 +171,7 @@ def median_sensitivity(table: pd.DataFrame) -> list[MedianSensitivity]:
 
 
 def curve(points: pd.DataFrame) -> list[CurvePoint]:
-    """Rows of :func:`analysis.measures.curves.curve_points` (shares to 0.0001)."""
+    """Rows of :func:`analysis.measures.curves.curve_points` (shares to 0.000001)."""
     return [
         CurvePoint(
             group=str(r["group"]),
