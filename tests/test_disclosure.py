@@ -20,6 +20,7 @@ from analysis.publish.disclosure import (
     coarsen_survival_table,
     publish_table,
     survival_at_hours,
+    symbols_used,
 )
 
 
@@ -321,3 +322,9 @@ def test_reporting_times_worked_by_hand() -> None:
     # Before the first event nothing has happened: S = 1, everyone still waiting.
     start = survival_at_hours(table, [5])
     assert start[["at_risk", "events", "censored", "estimate"]].iloc[0].tolist() == [5, 0, 0, 1.0]
+
+
+def test_a_footnote_explains_the_symbols_a_table_holds_and_no_others() -> None:
+    frame = pd.DataFrame({"a": ["[x]", "12"], "b": ["[c]", "[c]"]})
+    assert symbols_used(frame) == ["[c]", "[x]"]  # footnote order, whatever the cell order
+    assert symbols_used(pd.DataFrame({"a": ["12", "[z] note"]})) == []  # whole cells only

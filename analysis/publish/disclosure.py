@@ -76,6 +76,12 @@ class PublishedTable:
     unsuppressed: bool = False
 
 
+def symbols_used(frame: pd.DataFrame) -> list[str]:
+    """The GSS symbols (``[c]``, ``[x]``, ``[z]``) a printed table holds, in :func:`footnote`'s
+    order: the symbols its footnote must explain."""
+    return [s for s in (CONFIDENTIAL, NOT_AVAILABLE, NOT_APPLICABLE) if (frame == s).any().any()]
+
+
 def footnote(
     threshold: int,
     zeros_disclosive: bool = False,

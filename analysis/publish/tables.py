@@ -20,12 +20,12 @@ import pandas as pd
 from analysis.config import SUPPRESSION_THRESHOLD
 from analysis.publish.disclosure import (
     CONFIDENTIAL,
-    NOT_APPLICABLE,
     NOT_AVAILABLE,
     TOTAL,
     UNSUPPRESSED,
     PublishedTable,
     footnote,
+    symbols_used,
 )
 from analysis.publish.numbers import (
     NOT_REACHED,
@@ -233,7 +233,7 @@ def league_table(
             "Answered within 7 days",
         ],
     )
-    symbols = [s for s in (CONFIDENTIAL, NOT_AVAILABLE, NOT_APPLICABLE) if (frame == s).any().any()]
+    symbols = symbols_used(frame)
     notes = [
         "Times run from the report to the platform to its first response (a removal counts as a "
         "response). Kaplan-Meier estimates: complaints not answered by the extract date count as "

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from analysis.publish.disclosure import CONFIDENTIAL, NOT_AVAILABLE, TOTAL, footnote
+from analysis.publish.disclosure import CONFIDENTIAL, NOT_AVAILABLE, TOTAL, footnote, symbols_used
 from analysis.publish.release import Release
 from analysis.publish.tables import (
     HtmlTable,
@@ -119,7 +119,7 @@ def removal_league_table(
         index=pd.Index([r["platform"] for r in [*shown, *hidden]], name="Platform"),
         columns=["Reported", "Taken down by the extract date", "Taken down within 48 hours"],
     )
-    symbols = [s for s in (CONFIDENTIAL, NOT_AVAILABLE) if (frame == s).any().any()]
+    symbols = symbols_used(frame)
     notes = [
         "Ordered by the share taken down (removed or restricted) by the extract date, with its "
         "95% Wilson interval; within 48 hours: Kaplan-Meier share with 95% interval (posts still "
@@ -175,7 +175,7 @@ def median_sensitivity_table(
             "Median, counting only those with the event",
         ],
     )
-    symbols = [s for s in (CONFIDENTIAL, NOT_AVAILABLE) if (frame == s).any().any()]
+    symbols = symbols_used(frame)
     notes = [
         "Counting only complaints that were answered (or taken down), as platforms' transparency "
         "reports under the Digital Services Act do, leaves out those still waiting and makes "

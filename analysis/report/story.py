@@ -16,7 +16,13 @@ import pandas as pd
 from markupsafe import Markup
 
 from analysis.measures.response_times import ALL_GROUPS
-from analysis.publish.disclosure import CONFIDENTIAL, TOTAL, PublishedTable, footnote
+from analysis.publish.disclosure import (
+    CONFIDENTIAL,
+    TOTAL,
+    PublishedTable,
+    footnote,
+    symbols_used,
+)
 from analysis.publish.release import Release
 from analysis.publish.tables import (
     NOT_REACHED,
@@ -360,7 +366,7 @@ def options_table(
         ),
         columns=["Lead", "Deadline", "In scope", "Breached", "Share within deadline"],
     )
-    symbols = [s for s in ("[c]", "[x]", "[z]") if (frame == s).any().any()]
+    symbols = symbols_used(frame)
     notes = [
         "Complaints on record in each option's scope; scopes overlap, so there is no total. "
         "Lead: the department that would own the option. [z]: the option fixes no hours, or its "
