@@ -17,6 +17,7 @@ PACKAGE = PROJECT_ROOT / "analysis"
 STAGES = [
     "config",
     "safe_yaml",
+    "package_data",
     "parameters",
     "log",
     "text",

@@ -8,27 +8,17 @@ generator indexes them and they must not change while it runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 import numpy as np
-import yaml
 
 from analysis.log.allowed_values import PLATFORMS
-
-
-def _frozen(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _frozen(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return tuple(_frozen(item) for item in value)
-    return value
+from analysis.package_data import read_data
 
 
 def load(name: str) -> dict[str, Any]:
     """One data file of this package (``data/<name>``), lists as tuples."""
-    text = resources.files("analysis.log.sample").joinpath("data", name).read_text("utf-8")
-    return _frozen(yaml.safe_load(text))
+    return read_data("analysis.log.sample", name)
 
 
 @dataclass(frozen=True)
